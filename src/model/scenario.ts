@@ -1,0 +1,127 @@
+/**
+ * The scenario language, as loaded from `suites/<area>/<name>.yaml` after schema validation.
+ * The JSON Schema in `src/scenario/schema.ts` is the authority; these types mirror it.
+ */
+import type { RequirementLevel } from './results.js';
+
+export interface Requirement {
+  id: string;
+  level: RequirementLevel;
+  summary: string;
+  source: string;
+  notTested?: string;
+}
+
+export interface Catalogue {
+  file: string;
+  requirements: Map<string, Requirement>;
+}
+
+/** A status code matcher: one code, a list of codes, or a range. */
+export type StatusMatcher = number | number[] | { between: [number, number] };
+
+/** Value matchers; several in one check must all hold. */
+export interface ValueMatchers {
+  equals?: string | number | boolean | null;
+  oneOf?: (string | number | boolean | null)[];
+  /** ECMAScript regular expression source, matched against the string value (explicit, never implicit). */
+  matches?: string;
+  /** `true`: value must be present; `false`: must be absent. */
+  exists?: boolean;
+  /** Absolute http(s) URL, parseable with no base. */
+  absoluteUrl?: boolean;
+  /** Media type (type/subtype) compared case-insensitively, parameters such as charset ignored. */
+  mediaType?: string | string[];
+  /** JSON type of the value. */
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+  /** String length strictly below this number. */
+  maxLengthBelow?: number;
+  /** Valid HTTP-date (IMF-fixdate, or the obsolete forms RFC 9110 says recipients accept). */
+  httpDate?: boolean;
+  /** Valid Retry-After: delay-seconds or HTTP-date. */
+  retryAfter?: boolean;
+  /** FHIR instant (with seconds and timezone). */
+  fhirInstant?: boolean;
+  /** Value is a FHIR OperationOutcome with at least one issue. */
+  operationOutcome?: boolean;
+  /** Array length at least this. */
+  minItems?: number;
+}
+
+export type CheckSubject =
+  | { kind: 'status' }
+  | { kind: 'header'; name: string }
+  | { kind: 'json'; pointer: string }
+  | { kind: 'body' };
+
+export interface Check extends ValueMatchers {
+  requirement: string;
+  /** For `status` subjects the matcher is stored here. */
+  status?: StatusMatcher;
+  header?: string;
+  json?: string;
+  body?: true;
+  /** The subject may be absent; if absent the check passes ("not present; allowed"). */
+  optional?: boolean;
+  /** Free-text hint appended to failure messages. */
+  because?: string;
+  /** Source position of this check in the scenario file, for messages. */
+  line?: number;
+}
+
+export type Capture =
+  | { header: string }
+  | { json: string };
+
+export interface RequestSpec {
+  method: string;
+  /** Path relative to the target base URL (may contain ${vars}). */
+  path?: string;
+  /** Absolute URL (may contain ${vars}). */
+  url?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+  json?: unknown;
+  text?: string;
+}
+
+export interface PollSpec {
+  /** Keep polling while the response status is one of these. */
+  while: { status: number[] };
+  /** Whole polling deadline, e.g. `60s`. */
+  timeout?: string;
+  /** Wait when the server sends no Retry-After; grows by `backoff` each time. */
+  interval?: string;
+  backoff?: number;
+  /** Longest wait between polls, whatever Retry-After says. */
+  maxInterval?: string;
+  maxPolls?: number;
+  /** Checks made on every in-progress response (those matching `while`). */
+  expect?: Check[];
+}
+
+export interface Step {
+  id: string;
+  title?: string;
+  request: RequestSpec;
+  poll?: PollSpec;
+  /** Run the request once per item of a captured list, binding each to `as`. */
+  forEach?: { in: string; as: string; max?: number };
+  expect?: Check[];
+  capture?: Record<string, Capture>;
+  /** Run even when an earlier step failed (clean-up, e.g. DELETE). Never blocks later steps. */
+  always?: boolean;
+  line?: number;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  description?: string;
+  requirements: string[];
+  variables?: Record<string, string>;
+  steps: Step[];
+  /** Where it came from. */
+  file: string;
+  area: string;
+}

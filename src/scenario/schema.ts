@@ -1,0 +1,182 @@
+/**
+ * Closed JSON Schemas (draft-07, checked with ajv) for scenario files, the requirement
+ * catalogue and target profiles. Unknown keys are errors everywhere.
+ */
+
+const duration = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' } as const;
+const requirementId = { type: 'string', pattern: '^[A-Z][A-Z0-9]*-[0-9]{2,}$' } as const;
+const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' } as const;
+const variableName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
+const scalar = { type: ['string', 'number', 'boolean', 'null'] } as const;
+const statusCode = { type: 'integer', minimum: 100, maximum: 599 } as const;
+
+export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
+export const MATCHER_KEYS = [
+  'equals', 'oneOf', 'matches', 'exists', 'absoluteUrl', 'mediaType', 'type', 'maxLengthBelow',
+  'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems',
+] as const;
+
+const check = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requirement'],
+  properties: {
+    requirement: requirementId,
+    status: {
+      oneOf: [
+        statusCode,
+        { type: 'array', items: statusCode, minItems: 1 },
+        {
+          type: 'object', additionalProperties: false, required: ['between'],
+          properties: { between: { type: 'array', items: statusCode, minItems: 2, maxItems: 2 } },
+        },
+      ],
+    },
+    header: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' },
+    json: { type: 'string', pattern: '^(/.*)?$' },
+    body: { const: true },
+    equals: scalar,
+    oneOf: { type: 'array', items: scalar, minItems: 1 },
+    matches: { type: 'string', minLength: 1 },
+    exists: { type: 'boolean' },
+    absoluteUrl: { const: true },
+    mediaType: {
+      oneOf: [
+        { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' },
+        { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' } },
+      ],
+    },
+    type: { enum: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] },
+    maxLengthBelow: { type: 'integer', minimum: 1 },
+    httpDate: { const: true },
+    retryAfter: { const: true },
+    fhirInstant: { const: true },
+    operationOutcome: { const: true },
+    minItems: { type: 'integer', minimum: 0 },
+    optional: { type: 'boolean' },
+    because: { type: 'string' },
+  },
+} as const;
+
+const checks = { type: 'array', items: check, minItems: 1 } as const;
+
+const request = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['method'],
+  properties: {
+    method: { type: 'string', pattern: '^[A-Z]+$' },
+    path: { type: 'string', minLength: 1 },
+    url: { type: 'string', minLength: 1 },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    query: {
+      type: 'object',
+      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    },
+    json: {},
+    text: { type: 'string' },
+  },
+} as const;
+
+const poll = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['while'],
+  properties: {
+    while: {
+      type: 'object', additionalProperties: false, required: ['status'],
+      properties: { status: { type: 'array', items: statusCode, minItems: 1 } },
+    },
+    timeout: duration,
+    interval: duration,
+    backoff: { type: 'number', minimum: 1, maximum: 10 },
+    maxInterval: duration,
+    maxPolls: { type: 'integer', minimum: 1 },
+    expect: checks,
+  },
+} as const;
+
+const capture = {
+  type: 'object',
+  propertyNames: variableName,
+  additionalProperties: {
+    oneOf: [
+      { type: 'object', additionalProperties: false, required: ['header'], properties: { header: { type: 'string' } } },
+      { type: 'object', additionalProperties: false, required: ['json'], properties: { json: { type: 'string', pattern: '^(/.*)?$' } } },
+    ],
+  },
+} as const;
+
+const step = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'request'],
+  properties: {
+    id: identifier,
+    title: { type: 'string' },
+    request,
+    poll,
+    forEach: {
+      type: 'object', additionalProperties: false, required: ['in', 'as'],
+      properties: { in: variableName, as: variableName, max: { type: 'integer', minimum: 1 } },
+    },
+    expect: checks,
+    capture,
+    always: { type: 'boolean' },
+  },
+} as const;
+
+export const scenarioSchema = {
+  $id: 'scenario',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'requirements', 'steps'],
+  properties: {
+    id: identifier,
+    title: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    requirements: { type: 'array', items: requirementId, minItems: 1, uniqueItems: true },
+    variables: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
+    steps: { type: 'array', items: step, minItems: 1 },
+  },
+} as const;
+
+export const catalogueSchema = {
+  $id: 'catalogue',
+  type: 'object',
+  additionalProperties: false,
+  required: ['requirements'],
+  properties: {
+    requirements: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'level', 'summary', 'source'],
+        properties: {
+          id: requirementId,
+          level: { enum: ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'proposal'] },
+          summary: { type: 'string', minLength: 1 },
+          source: { type: 'string', minLength: 1 },
+          notTested: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;
+
+export const profileSchema = {
+  $id: 'profile',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseUrl: { type: 'string', pattern: '^https?://' },
+    paths: {
+      type: 'object', additionalProperties: false,
+      properties: { export: { type: 'string', pattern: '^/' } },
+    },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    vars: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
+  },
+} as const;

@@ -1,0 +1,99 @@
+import type { Catalogue } from '../model/scenario.js';
+import { referencedVariables, stringsIn } from '../runner/variables.js';
+import type { Diagnostic } from './diagnostics.js';
+import { MATCHER_KEYS, SUBJECT_KEYS } from './schema.js';
+import type { DataPath, YamlSource } from './yaml-source.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface SemanticContext {
+  source: YamlSource;
+  catalogue: Catalogue;
+  /** Variables defined outside the scenario (builtins, profile, --var). */
+  knownVariables: ReadonlySet<string>;
+  /** The id this file must carry, derived from its path (`<area>.<name>`). */
+  expectedId: string;
+}
+
+/** Checks the schema cannot express. Runs only on schema-valid scenarios. */
+export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: DataPath, msg: string, key?: string) => out.push(ctx.source.at(path, msg, key));
+  if (scenario['id'] !== ctx.expectedId) {
+    at(['id'], `scenario id '${String(scenario['id'])}' does not match its path: expected '${ctx.expectedId}'`);
+  }
+  const declared = list(scenario['requirements']).map(String);
+  declared.forEach((id, i) => {
+    if (!ctx.catalogue.requirements.has(id)) at(['requirements', i], `unknown requirement id '${id}' (not in ${ctx.catalogue.file})`);
+  });
+  const cited = new Set<string>();
+  const defined = new Set<string>([...ctx.knownVariables, ...Object.keys(isObj(scenario['variables']) ? scenario['variables'] : {})]);
+  const stepIds = new Set<string>();
+  list(scenario['steps']).forEach((rawStep, s) => {
+    if (!isObj(rawStep)) return;
+    const base: DataPath = ['steps', s];
+    const id = String(rawStep['id']);
+    if (stepIds.has(id)) at([...base, 'id'], `duplicate step id '${id}'`);
+    stepIds.add(id);
+    const stepVars = new Set(defined);
+    const forEach = rawStep['forEach'];
+    if (isObj(forEach)) {
+      if (!defined.has(String(forEach['in']))) at([...base, 'forEach', 'in'], `forEach over undefined variable '${String(forEach['in'])}'`);
+      stepVars.add(String(forEach['as']));
+    }
+    checkRequest(rawStep['request'], [...base, 'request'], stepVars, at);
+    const poll = rawStep['poll'];
+    const checkLists: [unknown, DataPath][] = [[rawStep['expect'], [...base, 'expect']]];
+    if (isObj(poll)) checkLists.push([poll['expect'], [...base, 'poll', 'expect']]);
+    for (const [checks, path] of checkLists) {
+      list(checks).forEach((c, i) => {
+        if (!isObj(c)) return;
+        const req = String(c['requirement']);
+        cited.add(req);
+        checkCheck(c, [...path, i], at);
+        if (!ctx.catalogue.requirements.has(req)) at([...path, i, 'requirement'], `unknown requirement id '${req}' (not in ${ctx.catalogue.file})`);
+        else if (!declared.includes(req)) at([...path, i, 'requirement'], `check cites '${req}', which is missing from the scenario's requirements list`);
+      });
+    }
+    if (isObj(rawStep['capture'])) for (const name of Object.keys(rawStep['capture'])) defined.add(name);
+  });
+  declared.forEach((id, i) => {
+    if (!cited.has(id) && ctx.catalogue.requirements.has(id)) at(['requirements', i], `requirement '${id}' is listed but no check verifies it`);
+  });
+  return out;
+}
+
+function checkRequest(req: unknown, path: DataPath, vars: ReadonlySet<string>, at: (p: DataPath, m: string, k?: string) => void): void {
+  if (!isObj(req)) return;
+  if (('path' in req) === ('url' in req)) at(path, 'request needs exactly one of path or url');
+  if ('json' in req && 'text' in req) at(path, 'request body: give json or text, not both', 'text');
+  for (const { path: p, text } of stringsIn(req)) {
+    for (const name of referencedVariables(text)) {
+      if (!vars.has(name)) at([...path, ...p], `undefined variable '\${${name}}' (define it in variables, capture it in an earlier step, or pass --var ${name}=...)`);
+    }
+  }
+}
+
+function checkCheck(c: Obj, path: DataPath, at: (p: DataPath, m: string, k?: string) => void): void {
+  const subjects = SUBJECT_KEYS.filter((k) => k in c);
+  const matchers = MATCHER_KEYS.filter((k) => k in c);
+  if (subjects.length !== 1) {
+    at(path, `a check needs exactly one subject (${SUBJECT_KEYS.join(', ')}); found ${subjects.length ? subjects.join(', ') : 'none'}`);
+    return;
+  }
+  if (subjects[0] === 'status') {
+    if (matchers.length) at(path, `a status check holds its matcher in 'status'; remove ${matchers.join(', ')}`, matchers[0]);
+    if ('optional' in c) at(path, 'a status check cannot be optional', 'optional');
+  } else if (matchers.length === 0) {
+    at(path, `a ${subjects[0]} check needs at least one matcher (${MATCHER_KEYS.join(', ')})`);
+  }
+  if (typeof c['matches'] === 'string') {
+    try {
+      new RegExp(c['matches']);
+    } catch (e) {
+      at([...path, 'matches'], `invalid regular expression: ${(e as Error).message}`);
+    }
+  }
+}
