@@ -1,0 +1,101 @@
+import type { CheckResult } from '../model/results.js';
+import type { Catalogue, Check, StatusMatcher } from '../model/scenario.js';
+import type { HttpResponse } from '../http/client.js';
+import { resolvePointer } from './json-pointer.js';
+import { applyMatchers, showValue, type MatchOutcome } from './matchers.js';
+import { severityOf } from './severity.js';
+
+export interface CheckContext {
+  catalogue: Catalogue;
+  strict: boolean;
+  /** What was sent, as one line: `GET http://… (Prefer: respond-async)`. */
+  sent: string;
+  exchange: number;
+}
+
+/** Parse a response body as JSON once; `undefined` with a reason when it is not JSON. */
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export function parseBody(res: HttpResponse): ParsedBody {
+  const text = res.body.toString('utf8');
+  if (text.trim() === '') return { ok: false, reason: 'the body is empty' };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, reason: `the body is not JSON (${(e as Error).message})` };
+  }
+}
+
+/** Evaluate one check against one response. Never throws for target misbehaviour. */
+export function evaluateCheck(check: Check, res: HttpResponse, body: () => ParsedBody, ctx: CheckContext): CheckResult {
+  const { subject, outcome } = evaluate(check, res, body);
+  const requirement = ctx.catalogue.requirements.get(check.requirement);
+  const level = requirement?.level ?? 'SHALL';
+  const severity = severityOf(level, ctx.strict);
+  const because = check.because ? ` (${check.because})` : '';
+  const message = outcome.passed
+    ? `${check.requirement}: ${subject} is ${outcome.expected}`
+    : [
+        `${check.requirement} (${level}): ${requirement?.summary ?? ''}`.trimEnd(),
+        `  sent:     ${ctx.sent}`,
+        `  expected: ${subject} ${outcome.expected}${because}`,
+        `  actual:   ${outcome.actual}`,
+      ].join('\n');
+  return { requirement: check.requirement, level, severity, passed: outcome.passed, subject, expected: outcome.expected, actual: outcome.actual, message, exchange: ctx.exchange };
+}
+
+function evaluate(check: Check, res: HttpResponse, body: () => ParsedBody): { subject: string; outcome: MatchOutcome } {
+  const optional = check.optional ?? false;
+  if (check.status !== undefined) {
+    return { subject: 'status', outcome: matchStatus(res.status, check.status) };
+  }
+  if (check.header !== undefined) {
+    return { subject: `header ${check.header}`, outcome: applyMatchers(res.headers[check.header.toLowerCase()], check, optional) };
+  }
+  if (check.body) {
+    const text = res.body.toString('utf8');
+    const value = text === '' ? undefined : check.operationOutcome ? tryJson(text) : text;
+    return { subject: 'body', outcome: applyMatchers(value, check, optional) };
+  }
+  const pointer = check.json ?? '';
+  const subject = `JSON ${pointer === '' ? '(whole body)' : pointer}`;
+  const parsed = body();
+  if (!parsed.ok) {
+    const none = applyMatchers(undefined, check, optional);
+    return { subject, outcome: { ...none, actual: parsed.reason } };
+  }
+  const matches = resolvePointer(parsed.value, pointer);
+  if (matches.length === 0) return { subject, outcome: applyMatchers(undefined, check, optional) };
+  const results = matches.map((m) => ({ m, r: applyMatchers(m.value, check, optional) }));
+  const failing = results.filter((x) => !x.r.passed);
+  const first = results[0]?.r ?? applyMatchers(undefined, check, optional);
+  if (!pointer.includes('*')) return { subject, outcome: first };
+  const actual = failing.length
+    ? failing.slice(0, 5).map((x) => `${x.m.pointer} = ${showValue(x.m.value)}`).join('; ') + (failing.length > 5 ? `; and ${failing.length - 5} more` : '')
+    : `all ${matches.length} match`;
+  return { subject, outcome: { passed: failing.length === 0, expected: `each ${first.expected}`, actual } };
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function describeStatus(m: StatusMatcher): string {
+  if (typeof m === 'number') return String(m);
+  if (Array.isArray(m)) return m.length === 1 ? String(m[0]) : `one of ${m.join(', ')}`;
+  return `between ${m.between[0]} and ${m.between[1]}`;
+}
+
+export function statusMatches(status: number, m: StatusMatcher): boolean {
+  if (typeof m === 'number') return status === m;
+  if (Array.isArray(m)) return m.includes(status);
+  return status >= m.between[0] && status <= m.between[1];
+}
+
+function matchStatus(status: number, m: StatusMatcher): MatchOutcome {
+  return { passed: statusMatches(status, m), expected: describeStatus(m), actual: String(status) };
+}

@@ -1,0 +1,98 @@
+import type { ValueMatchers } from '../model/scenario.js';
+import { parseHttpDate } from '../protocol/http-date.js';
+import { parseRetryAfter } from '../protocol/retry-after.js';
+
+export interface MatchOutcome {
+  passed: boolean;
+  expected: string;
+  actual: string;
+}
+
+const FHIR_INSTANT = /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
+
+type Matcher<K extends keyof ValueMatchers> = {
+  describe(arg: NonNullable<ValueMatchers[K]>): string;
+  test(value: unknown, arg: NonNullable<ValueMatchers[K]>): boolean;
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+export function mediaTypeOf(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export function isAbsoluteHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function isOperationOutcome(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as { resourceType?: unknown; issue?: unknown };
+  return r.resourceType === 'OperationOutcome' && Array.isArray(r.issue) && r.issue.length > 0;
+}
+
+const sameScalar = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'string' && typeof b === 'number' && a.trim() === String(b));
+
+/** Every matcher the language has: how it reads in a message, and how it tests a present value. */
+const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
+  equals: { describe: (a) => `equal to ${JSON.stringify(a)}`, test: (v, a) => sameScalar(v, a) },
+  oneOf: { describe: (a) => `one of ${a.map((x) => JSON.stringify(x)).join(', ')}`, test: (v, a) => a.some((x) => sameScalar(v, x)) },
+  matches: { describe: (a) => `matching /${a}/`, test: (v, a) => str(v) !== undefined && new RegExp(a).test(str(v) ?? '') },
+  exists: { describe: (a) => (a ? 'present' : 'absent'), test: (_v, a) => a },
+  absoluteUrl: { describe: () => 'an absolute http(s) URL', test: (v) => isAbsoluteHttpUrl(str(v) ?? '') },
+  mediaType: {
+    describe: (a) => `media type ${[a].flat().join(' or ')} (parameters such as charset allowed)`,
+    test: (v, a) => str(v) !== undefined && [a].flat().some((t) => t.toLowerCase() === mediaTypeOf(str(v) ?? '')),
+  },
+  type: { describe: (a) => `a JSON ${a}`, test: (v, a) => jsonType(v) === a || (a === 'number' && jsonType(v) === 'integer') },
+  maxLengthBelow: { describe: (a) => `shorter than ${a} characters`, test: (v, a) => String(v).length < a },
+  httpDate: { describe: () => 'an HTTP-date', test: (v) => str(v) !== undefined && parseHttpDate(str(v) ?? '') !== undefined },
+  retryAfter: {
+    describe: () => 'delay-seconds (e.g. 120) or an HTTP-date',
+    test: (v) => str(v) !== undefined && parseRetryAfter(str(v)) !== undefined,
+  },
+  fhirInstant: { describe: () => 'a FHIR instant (e.g. 2024-01-01T00:00:00Z)', test: (v) => FHIR_INSTANT.test(str(v) ?? '') },
+  operationOutcome: { describe: () => 'an OperationOutcome with at least one issue', test: (v) => isOperationOutcome(v) },
+  minItems: { describe: (a) => `an array of at least ${a} item(s)`, test: (v, a) => Array.isArray(v) && v.length >= a },
+};
+
+/** Apply every matcher present in `m` to one value (`undefined` = absent). */
+export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolean): MatchOutcome {
+  const active = (Object.keys(MATCHERS) as (keyof ValueMatchers)[]).filter((k) => m[k] !== undefined);
+  const expected = active.map((k) => describeOne(k, m)).join(' and ');
+  const actual = showValue(value);
+  if (m.exists !== undefined) {
+    const present = value !== undefined;
+    if (present !== m.exists) return { passed: false, expected, actual };
+    if (!present) return { passed: true, expected, actual };
+  }
+  if (value === undefined) return { passed: optional, expected: optional ? `${expected} (when present)` : expected, actual };
+  const passed = active.every((k) => k === 'exists' || testOne(k, value, m));
+  return { passed, expected: optional ? `${expected} (when present)` : expected, actual };
+}
+
+function describeOne<K extends keyof ValueMatchers>(k: K, m: ValueMatchers): string {
+  return (MATCHERS[k] as Matcher<K>).describe(m[k] as NonNullable<ValueMatchers[K]>);
+}
+
+function testOne<K extends keyof ValueMatchers>(k: K, value: unknown, m: ValueMatchers): boolean {
+  return (MATCHERS[k] as Matcher<K>).test(value, m[k] as NonNullable<ValueMatchers[K]>);
+}
+
+export function showValue(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+}

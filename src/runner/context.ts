@@ -1,0 +1,29 @@
+import type { HttpClient } from '../http/client.js';
+import type { Redactor } from '../http/redact.js';
+import type { Exchange } from '../model/results.js';
+import type { Catalogue } from '../model/scenario.js';
+import type { Clock } from './clock.js';
+import type { PollPolicy } from './poll.js';
+
+/** Everything a scenario needs from the run; shared by all scenarios. */
+export interface RunContext {
+  client: HttpClient;
+  redactor: Redactor;
+  catalogue: Catalogue;
+  clock: Clock;
+  /** Target base URL without a trailing slash. */
+  baseUrl: string;
+  /** Headers sent on every request (profile `headers`); a step's own headers win. */
+  headers: Record<string, string>;
+  /** Variables from the profile and --var (override scenario defaults). */
+  variables: Record<string, string>;
+  strict: boolean;
+  pollPolicy: PollPolicy;
+}
+
+/** Mutable state of one scenario run. */
+export interface ScenarioState {
+  vars: Map<string, string | string[]>;
+  exchanges: Exchange[];
+  signal: AbortSignal;
+}

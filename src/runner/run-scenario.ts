@@ -1,0 +1,86 @@
+import type { ScenarioResult, StepResult } from '../model/results.js';
+import type { Scenario } from '../model/scenario.js';
+import { formatDuration } from '../util/duration.js';
+import type { RunContext, ScenarioState } from './context.js';
+import { rollUpSteps } from './outcome.js';
+import { runStep } from './run-step.js';
+
+export interface ScenarioRunOptions {
+  /** Whole-scenario deadline (--timeout). */
+  timeoutMs: number;
+  /** Run-level abort (SIGINT). */
+  signal: AbortSignal;
+}
+
+/**
+ * Run a scenario's steps in order. After a step fails or errors, later steps are skipped with
+ * "blocked by step X" (never dropped), except `always` steps, which run regardless.
+ */
+export async function runScenario(scenario: Scenario, ctx: RunContext, opts: ScenarioRunOptions): Promise<ScenarioResult> {
+  const started = ctx.clock.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new Error(`scenario did not finish within ${formatDuration(opts.timeoutMs)} (--timeout)`)),
+    opts.timeoutMs,
+  );
+  const signal = AbortSignal.any([opts.signal, deadline.signal]);
+  const state: ScenarioState = { vars: initialVariables(scenario, ctx), exchanges: [], signal };
+  const steps: StepResult[] = [];
+  let blocker: string | undefined;
+  try {
+    for (const step of scenario.steps) {
+      if (signal.aborted) {
+        steps.push({ id: step.id, outcome: 'skipped', reason: `not run: ${abortReason(signal)}`, durationMs: 0, checks: [] });
+        continue;
+      }
+      if (blocker && !step.always) {
+        steps.push({ id: step.id, outcome: 'skipped', reason: `blocked by step ${blocker}`, durationMs: 0, checks: [] });
+        continue;
+      }
+      const result = await runStepSafely(step, ctx, state);
+      steps.push(result);
+      if (!step.always && !blocker && (result.outcome === 'failed' || result.outcome === 'errored')) blocker = step.id;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const outcome = rollUpSteps(steps);
+  const reason = steps.find((s) => s.outcome === outcome && s.reason)?.reason;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    area: scenario.area,
+    file: scenario.file,
+    requirements: scenario.requirements,
+    outcome,
+    ...(reason ? { reason: `step ${steps.find((s) => s.reason === reason)?.id}: ${reason}` } : {}),
+    startedAt: new Date(started).toISOString(),
+    durationMs: ctx.clock.now() - started,
+    steps,
+    checks: steps.flatMap((s) => s.checks),
+    exchanges: state.exchanges,
+  };
+}
+
+async function runStepSafely(step: Scenario['steps'][number], ctx: RunContext, state: ScenarioState): Promise<StepResult> {
+  try {
+    return await runStep(step, ctx, state);
+  } catch (e) {
+    // An abort surfaces here (the deadline fired during a sleep); anything else is a harness bug.
+    const reason = state.signal.aborted ? abortReason(state.signal) : `harness error: ${(e as Error).message}`;
+    return { id: step.id, outcome: 'errored', reason, durationMs: 0, checks: [] };
+  }
+}
+
+function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : String(r ?? 'aborted');
+}
+
+function initialVariables(scenario: Scenario, ctx: RunContext): Map<string, string | string[]> {
+  const vars = new Map<string, string | string[]>();
+  for (const [k, v] of Object.entries(scenario.variables ?? {})) vars.set(k, v);
+  for (const [k, v] of Object.entries(ctx.variables)) vars.set(k, v);
+  vars.set('baseUrl', ctx.baseUrl);
+  return vars;
+}

@@ -1,0 +1,92 @@
+import { evaluateCheck, parseBody, type ParsedBody } from '../assert/evaluate-check.js';
+import type { HttpResponse, OutgoingRequest } from '../http/client.js';
+import type { CheckResult, StepResult } from '../model/results.js';
+import type { Check, Step } from '../model/scenario.js';
+import { buildRequest, describeSent } from './build-request.js';
+import { captureValues } from './capture.js';
+import type { RunContext, ScenarioState } from './context.js';
+import { rollUpChecks } from './outcome.js';
+import { resolvePollPolicy } from './poll-policy.js';
+import { pollUntilDone } from './poll.js';
+
+const DEFAULT_FOREACH_MAX = 50;
+
+/** Run one step: send (poll if asked), check, capture. Target misbehaviour never throws. */
+export async function runStep(step: Step, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
+  const started = ctx.clock.now();
+  const checks: CheckResult[] = [];
+  const finish = (outcome: StepResult['outcome'], reason?: string): StepResult => ({
+    id: step.id, outcome, ...(reason ? { reason } : {}), durationMs: ctx.clock.now() - started, checks,
+  });
+  const iterations = forEachBindings(step, state);
+  if (typeof iterations === 'string') return finish('errored', iterations);
+  for (const [index, binding] of iterations.entries()) {
+    const vars = new Map(state.vars);
+    if (binding) vars.set(binding.name, binding.value);
+    const label = binding ? `${step.id}[${index}]` : step.id;
+    let req: OutgoingRequest;
+    try {
+      req = buildRequest(step.request, vars, ctx.baseUrl, ctx.headers);
+    } catch (e) {
+      return finish('errored', `cannot build the request: ${(e as Error).message}`);
+    }
+    const sent = describeSent(req, (k, v) => ctx.redactor.header(k, v));
+    const exchangeOf = async (n?: number) => {
+      const result = await ctx.client.send(req, n === undefined ? label : `${label} poll#${n}`, state.signal);
+      state.exchanges.push(result.exchange);
+      return result;
+    };
+    const checkAll = (list: Check[] | undefined, res: HttpResponse): void => {
+      let parsed: ParsedBody | undefined;
+      const body = (): ParsedBody => (parsed ??= parseBody(res));
+      for (const c of list ?? []) {
+        checks.push(evaluateCheck(c, res, body, { catalogue: ctx.catalogue, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
+      }
+    };
+    let final: HttpResponse;
+    if (step.poll) {
+      const poll = step.poll;
+      const result = await pollUntilDone({
+        policy: resolvePollPolicy(poll, ctx.pollPolicy),
+        clock: ctx.clock,
+        signal: state.signal,
+        send: exchangeOf,
+        keepPolling: (res) => poll.while.status.includes(res.status) || res.status === 429,
+        onInterim: (res) => {
+          if (res.status !== 429) checkAll(poll.expect, res);
+        },
+      });
+      if (result.kind !== 'done') {
+        const why = result.kind === 'transport-error' ? result.error : result.reason;
+        return finish(rollUpChecks(checks) === 'failed' ? 'failed' : 'errored', why);
+      }
+      final = result.response;
+    } else {
+      const result = await exchangeOf();
+      if (!result.ok) return finish('errored', result.error);
+      final = result.response;
+    }
+    checkAll(step.expect, final);
+    if (step.capture && !binding) {
+      const captured = captureValues(step.capture, final);
+      if (!captured.ok) {
+        const verdict = rollUpChecks(checks);
+        return finish(verdict === 'failed' ? 'failed' : 'errored', captured.reason);
+      }
+      for (const [k, v] of captured.values) state.vars.set(k, v);
+    }
+  }
+  return finish(rollUpChecks(checks));
+}
+
+type Binding = { name: string; value: string } | undefined;
+
+/** The list of iterations: one unbound run, or one per item of the `forEach` list. */
+function forEachBindings(step: Step, state: ScenarioState): Binding[] | string {
+  if (!step.forEach) return [undefined];
+  const { in: listName, as, max = DEFAULT_FOREACH_MAX } = step.forEach;
+  const value = state.vars.get(listName);
+  if (value === undefined) return `forEach: variable '${listName}' was not captured`;
+  const items = Array.isArray(value) ? value : [value];
+  return items.slice(0, max).map((v) => ({ name: as, value: v }));
+}

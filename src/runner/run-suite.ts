@@ -1,0 +1,62 @@
+import type { RunResult, RunTotals, ScenarioResult } from '../model/results.js';
+import type { Scenario } from '../model/scenario.js';
+import type { Reporter } from '../report/reporter.js';
+import type { RunContext } from './context.js';
+import { runScenario } from './run-scenario.js';
+
+export interface SuiteRunOptions {
+  scenarios: Scenario[];
+  ctx: RunContext;
+  concurrency: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  reporters: Reporter[];
+  target: RunResult['target'];
+  tool: RunResult['tool'];
+}
+
+/** Run scenarios with bounded concurrency; results come back in plan order. */
+export async function runSuite(opts: SuiteRunOptions): Promise<RunResult> {
+  const started = Date.now();
+  for (const r of opts.reporters) r.onRunStart?.({ baseUrl: opts.target.baseUrl, scenarioCount: opts.scenarios.length });
+  const results: ScenarioResult[] = new Array<ScenarioResult>(opts.scenarios.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < opts.scenarios.length) {
+      const index = next++;
+      const scenario = opts.scenarios[index];
+      if (!scenario) continue;
+      const result = await runScenario(scenario, opts.ctx, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+      results[index] = result;
+      for (const r of opts.reporters) r.onScenarioEnd?.(result);
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency, opts.scenarios.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const finished = Date.now();
+  const run: RunResult = {
+    schemaVersion: 1,
+    tool: opts.tool,
+    target: opts.target,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    totals: totalsOf(results),
+    scenarios: results,
+  };
+  for (const r of opts.reporters) await r.onRunEnd(run);
+  return run;
+}
+
+export function totalsOf(results: ScenarioResult[]): RunTotals {
+  const totals: RunTotals = { passed: 0, failed: 0, warned: 0, errored: 0, skipped: 0, total: results.length };
+  for (const r of results) totals[r.outcome]++;
+  return totals;
+}
+
+/** Exit code for a finished run: 1 if any conformance failure, 3 if any harness/target error, else 0. */
+export function exitCodeOf(run: RunResult): 0 | 1 | 3 {
+  if (run.totals.failed > 0) return 1;
+  if (run.totals.errored > 0) return 3;
+  return 0;
+}
