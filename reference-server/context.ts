@@ -1,0 +1,34 @@
+/** Shared server state and the per-request context every handler receives. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExportParams } from './bulk/export-params.js';
+import type { Job, JobStore } from './job-store.js';
+import type { ResolvedConfig } from './options.js';
+
+/** What a bulk $export job remembers about its kick-off. */
+export interface ExportJobPayload extends ExportParams {
+  /** The full kick-off URL as received, made absolute. */
+  requestUrl: string;
+}
+
+export type ExportJob = Job<ExportJobPayload>;
+
+export interface ServerState {
+  config: ResolvedConfig;
+  exportJobs: JobStore<ExportJobPayload>;
+  /** `http://<bound host>:<port>`, used when there is no usable Host header. */
+  fallbackBaseUrl: string;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The request URL parsed against a placeholder origin (use `baseUrl` for absolute URLs). */
+  url: URL;
+  /** Capture groups of the matched route pattern, decoded. */
+  pathParams: readonly string[];
+  /** Base for absolute URLs in this response, without a trailing slash. */
+  baseUrl: string;
+  state: ServerState;
+}
+
+export type Handler = (ctx: RequestContext) => void | Promise<void>;

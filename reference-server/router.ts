@@ -1,0 +1,94 @@
+/**
+ * The route table and dispatch: match the path, pick the handler by method (405 with
+ * `Allow` otherwise), build the request context, and turn any handler bug into a 500
+ * OperationOutcome instead of a crash. Unknown paths get 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleCancel } from './bulk/cancel.js';
+import { handleFile } from './bulk/files.js';
+import { handleKickoff } from './bulk/kickoff.js';
+import { EXPORT_PATTERN, FILE_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
+import { handleStatus } from './bulk/status.js';
+import { handleMetadata } from './capability.js';
+import type { Handler, ServerState } from './context.js';
+import { resolveBaseUrl, sendError } from './http-util.js';
+
+interface Route {
+  pattern: RegExp;
+  methods: Readonly<Record<string, Handler>>;
+}
+
+const ROUTES: readonly Route[] = [
+  { pattern: /^\/metadata$/, methods: { GET: handleMetadata } },
+  { pattern: EXPORT_PATTERN, methods: { GET: handleKickoff, POST: handleKickoff } },
+  { pattern: STATUS_PATTERN, methods: { GET: handleStatus, DELETE: handleCancel } },
+  { pattern: FILE_PATTERN, methods: { GET: handleFile } },
+];
+
+function decodePath(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRequestUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw, 'http://reference-server.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, state: ServerState): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = parseRequestUrl(req.url ?? '/');
+  const path = url === undefined ? undefined : decodePath(url.pathname);
+  if (url === undefined || path === undefined) {
+    sendError(res, { status: 400, code: 'invalid', diagnostics: 'the request target is not a valid URL' });
+    return;
+  }
+  for (const { pattern, methods } of ROUTES) {
+    const match = pattern.exec(path);
+    if (match === null) continue;
+    const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+    if (handler === undefined) {
+      const allow = Object.keys(methods).join(', ');
+      sendError(res, {
+        status: 405,
+        code: 'not-supported',
+        diagnostics: `method ${method} is not allowed on ${path}; allowed: ${allow}`,
+        headers: { Allow: allow },
+      });
+      return;
+    }
+    const baseUrl = resolveBaseUrl(req, state.config.publicBaseUrl, state.fallbackBaseUrl);
+    await handler({ req, res, url, pathParams: match.slice(1), baseUrl, state });
+    return;
+  }
+  sendError(res, { status: 404, code: 'not-found', diagnostics: `no resource at ${method} ${path}` });
+}
+
+/** Handles one request; never rejects. */
+export async function dispatch(req: IncomingMessage, res: ServerResponse, state: ServerState): Promise<void> {
+  const started = performance.now();
+  const log = state.config.log;
+  if (log !== undefined) {
+    res.once('finish', () => {
+      const ms = Math.round(performance.now() - started);
+      log(`${req.method ?? '-'} ${req.url ?? '-'} ${res.statusCode} ${ms}ms`);
+    });
+  }
+  try {
+    await route(req, res, state);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log?.(`internal error on ${req.method ?? '-'} ${req.url ?? '-'}: ${message}`);
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      sendError(res, { status: 500, code: 'exception', diagnostics: `reference server bug: ${message}` });
+    }
+  }
+}
