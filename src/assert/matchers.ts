@@ -66,7 +66,27 @@ const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
   fhirInstant: { describe: () => 'a FHIR instant (e.g. 2024-01-01T00:00:00Z)', test: (v) => FHIR_INSTANT.test(str(v) ?? '') },
   operationOutcome: { describe: () => 'an OperationOutcome with at least one issue', test: (v) => isOperationOutcome(v) },
   minItems: { describe: (a) => `an array of at least ${a} item(s)`, test: (v, a) => Array.isArray(v) && v.length >= a },
+  ndjson: { describe: () => 'NDJSON: one JSON resource (with resourceType) per line', test: (v) => ndjsonProblem(str(v) ?? '') === undefined },
 };
+
+/** The first NDJSON problem in `text`, or undefined when every line is a JSON resource. */
+export function ndjsonProblem(text: string): string | undefined {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return `line ${i + 1} is not JSON: ${showValue(line.slice(0, 80))}`;
+    }
+    if (jsonType(value) !== 'object' || typeof (value as { resourceType?: unknown }).resourceType !== 'string') {
+      return `line ${i + 1} is not a resource (no resourceType)`;
+    }
+  }
+  return undefined;
+}
 
 /** Apply every matcher present in `m` to one value (`undefined` = absent). */
 export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolean): MatchOutcome {
@@ -80,7 +100,8 @@ export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolea
   }
   if (value === undefined) return { passed: optional, expected: optional ? `${expected} (when present)` : expected, actual };
   const passed = active.every((k) => k === 'exists' || testOne(k, value, m));
-  return { passed, expected: optional ? `${expected} (when present)` : expected, actual };
+  const problem = !passed && m.ndjson ? ndjsonProblem(str(value) ?? '') : undefined;
+  return { passed, expected: optional ? `${expected} (when present)` : expected, actual: problem ?? actual };
 }
 
 function describeOne<K extends keyof ValueMatchers>(k: K, m: ValueMatchers): string {

@@ -46,6 +46,8 @@ export interface ValueMatchers {
   operationOutcome?: boolean;
   /** Array length at least this. */
   minItems?: number;
+  /** Body is NDJSON: every non-empty line one JSON object with a `resourceType` (final newline optional). */
+  ndjson?: boolean;
 }
 
 export type CheckSubject =
@@ -61,6 +63,8 @@ export interface Check extends ValueMatchers {
   header?: string;
   json?: string;
   body?: true;
+  /** Only applies when the response status matches (e.g. "if it is an error, it carries an OperationOutcome"). */
+  when?: { status: StatusMatcher };
   /** The subject may be absent; if absent the check passes ("not present; allowed"). */
   optional?: boolean;
   /** Free-text hint appended to failure messages. */
@@ -69,9 +73,10 @@ export interface Check extends ValueMatchers {
   line?: number;
 }
 
+/** Where to capture a variable from; `optional`: leave it undefined instead of erroring when absent. */
 export type Capture =
-  | { header: string }
-  | { json: string };
+  | { header: string; optional?: boolean }
+  | { json: string; optional?: boolean };
 
 export interface RequestSpec {
   method: string;

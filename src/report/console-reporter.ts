@@ -53,7 +53,9 @@ function indent(text: string, prefix: string = INDENT): string[] {
 }
 
 function describeCheck(check: CheckResult): string[] {
-  return indent(escapeControls(`[${check.requirement} ${check.level}] ${check.message}`));
+  // Messages from the runner already open with "REQ (LEVEL): summary"; don't say it twice.
+  const text = check.message.startsWith(check.requirement) ? check.message : `[${check.requirement} ${check.level}] ${check.message}`;
+  return indent(escapeControls(text));
 }
 
 /** The detail lines shown under a FAIL / ERROR / WARN line. */

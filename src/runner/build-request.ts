@@ -5,7 +5,12 @@ import { interpolate, interpolateJson, type Variables } from './variables.js';
 /** Turn a step's request spec into a concrete request. Throws UnknownVariableError (a harness bug). */
 export function buildRequest(spec: RequestSpec, vars: Variables, baseUrl: string, defaults: Record<string, string>): OutgoingRequest {
   const target = spec.url !== undefined ? interpolate(spec.url, vars) : joinPath(baseUrl, interpolate(spec.path ?? '/', vars));
-  const url = new URL(target);
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new Error(`'${target}' is not an absolute URL`);
+  }
   for (const [name, value] of Object.entries(spec.query ?? {})) {
     for (const v of [value].flat()) url.searchParams.append(name, interpolate(v, vars));
   }

@@ -13,14 +13,17 @@ export function captureValues(spec: Record<string, Capture>, res: HttpResponse):
   for (const [name, from] of Object.entries(spec)) {
     if ('header' in from) {
       const value = res.headers[from.header.toLowerCase()];
+      if (value === undefined && from.optional) continue;
       if (value === undefined) return { ok: false, reason: `cannot capture '${name}': the response has no ${from.header} header` };
       values.set(name, value);
       continue;
     }
     const parsed = parseBody(res);
+    if (!parsed.ok && from.optional) continue;
     if (!parsed.ok) return { ok: false, reason: `cannot capture '${name}' from ${from.json}: ${parsed.reason}` };
     const matches = resolvePointer(parsed.value, from.json).map((m) => (typeof m.value === 'string' ? m.value : JSON.stringify(m.value)));
     if (from.json.includes('*')) values.set(name, matches);
+    else if (matches[0] === undefined && from.optional) continue;
     else if (matches[0] === undefined) return { ok: false, reason: `cannot capture '${name}': nothing at ${from.json}` };
     else values.set(name, matches[0]);
   }

@@ -1,4 +1,4 @@
-import { evaluateCheck, parseBody, type ParsedBody } from '../assert/evaluate-check.js';
+import { evaluateCheck, parseBody, statusMatches, type ParsedBody } from '../assert/evaluate-check.js';
 import type { HttpResponse, OutgoingRequest } from '../http/client.js';
 import type { CheckResult, StepResult } from '../model/results.js';
 import type { Check, Step } from '../model/scenario.js';
@@ -28,6 +28,9 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
     try {
       req = buildRequest(step.request, vars, ctx.baseUrl, ctx.headers);
     } catch (e) {
+      // A clean-up step is best effort: if the scenario stopped before its input was captured,
+      // or captured something unusable (already reported by a check), there is nothing to clean up.
+      if (step.always) return finish('skipped', `clean-up not run: ${(e as Error).message}`);
       return finish('errored', `cannot build the request: ${(e as Error).message}`);
     }
     const sent = describeSent(req, (k, v) => ctx.redactor.header(k, v));
@@ -40,6 +43,7 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       let parsed: ParsedBody | undefined;
       const body = (): ParsedBody => (parsed ??= parseBody(res));
       for (const c of list ?? []) {
+        if (c.when && !statusMatches(res.status, c.when.status)) continue;
         checks.push(evaluateCheck(c, res, body, { catalogue: ctx.catalogue, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
       }
     };

@@ -13,8 +13,19 @@ const statusCode = { type: 'integer', minimum: 100, maximum: 599 } as const;
 export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
 export const MATCHER_KEYS = [
   'equals', 'oneOf', 'matches', 'exists', 'absoluteUrl', 'mediaType', 'type', 'maxLengthBelow',
-  'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems',
+  'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson',
 ] as const;
+
+const statusMatcher = {
+  oneOf: [
+    statusCode,
+    { type: 'array', items: statusCode, minItems: 1 },
+    {
+      type: 'object', additionalProperties: false, required: ['between'],
+      properties: { between: { type: 'array', items: statusCode, minItems: 2, maxItems: 2 } },
+    },
+  ],
+} as const;
 
 const check = {
   type: 'object',
@@ -22,16 +33,7 @@ const check = {
   required: ['requirement'],
   properties: {
     requirement: requirementId,
-    status: {
-      oneOf: [
-        statusCode,
-        { type: 'array', items: statusCode, minItems: 1 },
-        {
-          type: 'object', additionalProperties: false, required: ['between'],
-          properties: { between: { type: 'array', items: statusCode, minItems: 2, maxItems: 2 } },
-        },
-      ],
-    },
+    status: statusMatcher,
     header: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' },
     json: { type: 'string', pattern: '^(/.*)?$' },
     body: { const: true },
@@ -53,6 +55,8 @@ const check = {
     fhirInstant: { const: true },
     operationOutcome: { const: true },
     minItems: { type: 'integer', minimum: 0 },
+    ndjson: { const: true },
+    when: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: statusMatcher } },
     optional: { type: 'boolean' },
     because: { type: 'string' },
   },
@@ -101,8 +105,14 @@ const capture = {
   propertyNames: variableName,
   additionalProperties: {
     oneOf: [
-      { type: 'object', additionalProperties: false, required: ['header'], properties: { header: { type: 'string' } } },
-      { type: 'object', additionalProperties: false, required: ['json'], properties: { json: { type: 'string', pattern: '^(/.*)?$' } } },
+      {
+        type: 'object', additionalProperties: false, required: ['header'],
+        properties: { header: { type: 'string' }, optional: { type: 'boolean' } },
+      },
+      {
+        type: 'object', additionalProperties: false, required: ['json'],
+        properties: { json: { type: 'string', pattern: '^(/.*)?$' }, optional: { type: 'boolean' } },
+      },
     ],
   },
 } as const;

@@ -26,9 +26,9 @@ describe('createConsoleReporter', () => {
     const lines = (await runConsole()).split('\n');
     const start = lines.indexOf('FAIL  bulk.poll-complete (0.8s)');
     expect(lines.slice(start + 1, start + 5)).toEqual([
-      '      [KICKOFF-02 SHALL] KICKOFF-02 (SHALL): sent GET http://127.0.0.1:8080/fhir/$export; expected status 202, actual 500 <&>',
-      '      [STATUS-04 SHALL NOT] STATUS-04 (SHALL NOT): expected header content-location absolute URL, actual (missing) ]]>',
-      '      [STATUS-09 SHOULD] STATUS-09 (SHOULD): expected header retry-after present, actual (missing)',
+      '      KICKOFF-02 (SHALL): sent GET http://127.0.0.1:8080/fhir/$export; expected status 202, actual 500 <&>',
+      '      STATUS-04 (SHALL NOT): expected header content-location absolute URL, actual (missing) ]]>',
+      '      STATUS-09 (SHOULD): expected header retry-after present, actual (missing)',
       '      step poll skipped: blocked by step kickoff',
     ]);
   });
@@ -36,7 +36,7 @@ describe('createConsoleReporter', () => {
   it('shows the SHOULD misses under WARN and the reason under ERROR, controls escaped', async () => {
     const lines = (await runConsole()).split('\n');
     const warn = lines.indexOf('WARN  bulk.retry-after (2.1s)');
-    expect(lines[warn + 1]).toBe('      [STATUS-09 SHOULD] STATUS-09 (SHOULD): sent GET /status/1; expected header retry-after present, actual (missing)');
+    expect(lines[warn + 1]).toBe('      STATUS-09 (SHOULD): sent GET /status/1; expected header retry-after present, actual (missing)');
     expect(lines[warn + 2]).toMatch(/^\S/);
     const error = lines.indexOf('ERROR bundle.async-submit (15ms)');
     expect(lines[error + 1]).toBe('      error: connection refused \\x00<&>');

@@ -1,0 +1,86 @@
+import type { Argv } from 'yargs';
+import { runConformance } from '../../app/run-conformance.js';
+import { DEFAULT_SUITES_DIR } from '../../app/package-info.js';
+import { formatDiagnostic } from '../../scenario/diagnostics.js';
+import { assertKnownFaults } from '../../../reference-server/index.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { durationOption, parseVars, positiveInt, sizeOption } from '../options.js';
+import { shouldColor, writeErr, writeOut } from '../output.js';
+
+export function registerRun(y: Argv): Argv {
+  return y.command(
+    'run',
+    'Run the conformance scenarios against a target (default: the bundled reference server)',
+    (c) =>
+      c
+        .option('target', { type: 'string', describe: 'Base URL of the FHIR server under test (default: start the bundled reference server)' })
+        .option('config', { type: 'string', describe: 'YAML target profile (baseUrl, paths.export, headers, vars)' })
+        .option('reports', { type: 'string', default: 'reports', describe: 'Directory for junit.xml and results.json' })
+        .option('grep', { type: 'string', array: true, describe: 'Only scenarios whose id matches this glob (repeatable)' })
+        .option('timeout', { type: 'string', default: '5m', describe: 'Deadline for each scenario (e.g. 90s, 5m)' })
+        .option('concurrency', { type: 'number', default: 4, describe: 'Scenarios run at once' })
+        .option('var', { type: 'string', array: true, describe: 'Scenario variable name=value (repeatable)' })
+        .option('strict', { type: 'boolean', default: false, describe: 'Count missed SHOULDs as failures' })
+        .option('request-timeout', { type: 'string', default: '30s', describe: 'Deadline for each HTTP request' })
+        .option('connect-timeout', { type: 'string', default: '5s', describe: 'Deadline for opening a connection' })
+        .option('max-body', { type: 'string', default: '64MiB', describe: 'Largest response body read' })
+        .option('max-retry-after', { type: 'string', default: '60s', describe: 'Longest wait between polls, whatever Retry-After asks' })
+        .option('suites', { type: 'string', default: DEFAULT_SUITES_DIR, defaultDescription: 'the bundled suites/', describe: 'Scenario directory' })
+        .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
+        .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' }),
+    async (argv) => {
+      if (argv.fault?.length && argv.target) throw new CliError('--fault applies to the bundled server; it cannot be combined with --target', EXIT.usage);
+      if (argv.fault?.length) {
+        try {
+          assertKnownFaults(argv.fault);
+        } catch (e) {
+          throw new CliError((e as Error).message, EXIT.usage);
+        }
+      }
+      const controller = new AbortController();
+      const onSignal = (): void => {
+        if (controller.signal.aborted) process.exit(EXIT.interrupted);
+        writeErr('\ninterrupted: finishing reports (press Ctrl-C again to quit at once)\n');
+        controller.abort(new Error('interrupted'));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const outcome = await runConformance({
+          suitesDir: argv.suites,
+          ...(argv.target ? { target: argv.target } : {}),
+          ...(argv.config ? { configFile: argv.config } : {}),
+          reportsDir: argv.reports,
+          ...(argv.grep ? { grep: argv.grep } : {}),
+          vars: parseVars(argv.var ?? []),
+          timeoutMs: durationOption(argv.timeout, '--timeout'),
+          concurrency: positiveInt(argv.concurrency, '--concurrency'),
+          strict: argv.strict,
+          requestTimeoutMs: durationOption(argv['request-timeout'], '--request-timeout'),
+          connectTimeoutMs: durationOption(argv['connect-timeout'], '--connect-timeout'),
+          maxBodyBytes: sizeOption(argv['max-body'], '--max-body'),
+          maxRetryAfterMs: durationOption(argv['max-retry-after'], '--max-retry-after'),
+          bundled: { faults: argv.fault ?? [], jobDurationMs: durationOption(argv['job-duration'], '--job-duration') },
+          write: writeOut,
+          color: shouldColor(process.stdout),
+          signal: controller.signal,
+        });
+        switch (outcome.kind) {
+          case 'invalid':
+            writeErr(outcome.diagnostics.map(formatDiagnostic).join('\n') + `\n${outcome.diagnostics.length} problem(s); nothing was sent.\n`);
+            process.exitCode = EXIT.invalidInput;
+            return;
+          case 'no-scenarios':
+            throw new CliError(outcome.message, EXIT.usage);
+          case 'target-error':
+            throw new CliError(outcome.message, EXIT.targetError);
+          case 'finished':
+            process.exitCode = controller.signal.aborted ? EXIT.interrupted : outcome.exitCode;
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    },
+  );
+}
