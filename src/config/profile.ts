@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Diagnostic } from '../scenario/diagnostics.js';
+import { displayPath, type Diagnostic } from '../scenario/diagnostics.js';
 import { validateAgainstSchema } from '../scenario/validate-schema.js';
 import { parseYamlSource } from '../scenario/yaml-source.js';
 
@@ -15,7 +14,7 @@ export interface TargetProfile {
 export const DEFAULT_EXPORT_PATH = '/$export';
 
 export function loadProfile(file: string): { profile: TargetProfile; diagnostics: Diagnostic[] } {
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

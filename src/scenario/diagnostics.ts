@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** A problem found in an input file (scenario, catalogue, profile), with its position. */
 export interface Diagnostic {
   file: string;
@@ -27,4 +29,10 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/** How a file is named in messages: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
 }

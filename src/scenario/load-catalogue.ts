@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Catalogue, Requirement } from '../model/scenario.js';
-import type { Diagnostic } from './diagnostics.js';
+import { displayPath, type Diagnostic } from './diagnostics.js';
 import { validateAgainstSchema } from './validate-schema.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -10,11 +10,12 @@ export interface CatalogueLoad {
 }
 
 /** Load and check `suites/requirements.yaml`: closed schema, unique ids. */
-export function loadCatalogue(file: string): CatalogueLoad {
+export function loadCatalogue(path: string): CatalogueLoad {
+  const file = displayPath(path);
   const empty: Catalogue = { file, requirements: new Map() };
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     return { catalogue: empty, diagnostics: [{ file, line: 1, column: 1, message: `cannot read requirement catalogue: ${(e as Error).message}` }] };
   }

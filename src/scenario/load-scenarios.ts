@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalogue, Scenario } from '../model/scenario.js';
-import type { Diagnostic } from './diagnostics.js';
+import { displayPath, type Diagnostic } from './diagnostics.js';
 import { checkScenarioSemantics } from './semantic-checks.js';
 import { validateAgainstSchema } from './validate-schema.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -38,7 +38,7 @@ export function loadScenarios(opts: LoadScenariosOptions): ScenarioLoad {
   const scenarios: Scenario[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    const shown = path.relative(process.cwd(), file) || file;
+    const shown = displayPath(file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

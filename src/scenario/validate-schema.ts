@@ -3,7 +3,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 import { catalogueSchema, profileSchema, scenarioSchema } from './schema.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validators: Record<'scenario' | 'catalogue' | 'profile', ValidateFunction> = {
   scenario: ajv.compile(scenarioSchema),
   catalogue: ajv.compile(catalogueSchema),
