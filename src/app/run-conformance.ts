@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startReferenceServer, type RunningReferenceServer } from '../../reference-server/index.js';
+import { startReferenceServer, type ReferenceServerOptions, type RunningReferenceServer } from '../../reference-server/index.js';
 import { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { RunResult } from '../model/results.js';
@@ -27,8 +27,8 @@ export interface ConformanceOptions {
   connectTimeoutMs: number;
   maxBodyBytes: number;
   maxRetryAfterMs: number;
-  /** Options for the bundled server when no target is given. */
-  bundled?: { faults?: string[]; jobDurationMs?: number };
+  /** Options for the bundled server when no target is given (it always binds 127.0.0.1). */
+  bundled?: Omit<ReferenceServerOptions, 'host' | 'port'>;
   write: (text: string) => void;
   color: boolean;
   signal: AbortSignal;
@@ -61,7 +61,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const explicitTarget = opts.target ?? plan.profile.baseUrl;
   if (!explicitTarget) {
     try {
-      server = await startReferenceServer({ host: '127.0.0.1', port: 0, ...(opts.bundled ?? {}) });
+      server = await startReferenceServer({ ...(opts.bundled ?? {}), host: '127.0.0.1', port: 0 });
     } catch (e) {
       return { kind: 'target-error', message: `cannot start the bundled reference server: ${(e as Error).message}` };
     }

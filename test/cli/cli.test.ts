@@ -51,6 +51,36 @@ describe('run --target against serve --fault', () => {
   });
 });
 
+describe('run --config with a target profile', () => {
+  it('uses its baseUrl and headers, and never writes a header secret to any report or output', async () => {
+    const canary = 'canary-secret-7f3a9c1e';
+    const server = await startServe(['--job-duration', '300ms']);
+    try {
+      const profile = path.join(tmp, 'profile.yaml');
+      writeFileSync(profile, [`baseUrl: ${server.baseUrl}`, 'paths:', '  export: /$export', 'headers:', `  Authorization: Bearer ${canary}`, `  X-Api-Key: ${canary}-key`, ''].join('\n'));
+      const reports = path.join(tmp, 'profile-reports');
+      const r = await runCli(['run', '--config', profile, '--reports', reports]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain(server.baseUrl);
+      const junit = readFileSync(path.join(reports, 'junit.xml'), 'utf8');
+      const json = readFileSync(path.join(reports, 'results.json'), 'utf8');
+      expect(junit).toContain('Authorization: Bearer <redacted>');
+      for (const text of [junit, json, r.stdout, r.stderr]) expect(text).not.toContain(canary);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.stopped;
+    }
+  });
+
+  it('an invalid profile exits 2 with its position', async () => {
+    const profile = path.join(tmp, 'bad-profile.yaml');
+    writeFileSync(profile, 'baseUrl: http://127.0.0.1:1\nheadrs: {}\n');
+    const r = await runCli(['run', '--config', profile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-profile\.yaml:2:1: unknown key 'headrs'/);
+  });
+});
+
 describe('errors are clear, classified and never stack traces', () => {
   it('an unreachable target exits 3 within 10 seconds', async () => {
     const port = await closedPort();
