@@ -42,7 +42,9 @@ describe('self-test: the suite against its own reference server', () => {
       }
       const others = run.scenarios.filter((s) => !(matrix[fault] ?? []).includes(s.id));
       expect(others.filter((s) => s.outcome !== 'passed' && s.outcome !== 'skipped').map((s) => `${s.id}: ${s.outcome}`)).toEqual([]);
-      expect(exitCode).toBe(1);
+      // An empty row: no scenario catches this fault yet (a coverage gap, visible here and in the
+      // matrix); the run must then pass, so a scenario that starts catching it forces an update.
+      expect(exitCode).toBe((matrix[fault] ?? []).length ? 1 : 0);
     });
   });
 });

@@ -1,0 +1,5 @@
+/** Faults of the callback area. Each breaks exactly one catalogue requirement. */
+import type { FaultInfo } from './fault-info.js';
+
+export const CALLBACK_FAULTS = [
+] as const satisfies readonly FaultInfo[];

@@ -1,0 +1,5 @@
+/** Faults of the longpoll area. Each breaks exactly one catalogue requirement. */
+import type { FaultInfo } from './fault-info.js';
+
+export const LONGPOLL_FAULTS = [
+] as const satisfies readonly FaultInfo[];
