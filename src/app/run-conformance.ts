@@ -9,7 +9,14 @@ import { systemClock, type Clock } from '../runner/clock.js';
 import { joinPath } from '../runner/build-request.js';
 import { DEFAULT_POLL_POLICY } from '../runner/poll.js';
 import { exitCodeOf, runSuite } from '../runner/run-suite.js';
+import { profileVariables } from '../config/profile.js';
+import type { Capability, SpecTag } from '../model/scenario.js';
+import { resolveClaims } from './claims.js';
+import { loadKnownFailing } from './known-failing.js';
 import { loadPlan } from './load-plan.js';
+
+/** The Group the bundled reference server serves for group-level export. */
+export const BUNDLED_GROUP_ID = 'g1';
 import { TOOL } from './package-info.js';
 
 export interface ConformanceOptions {
@@ -27,6 +34,12 @@ export interface ConformanceOptions {
   connectTimeoutMs: number;
   maxBodyBytes: number;
   maxRetryAfterMs: number;
+  /** --profile: spec tags the target claims, on top of the config's `claims`. */
+  profileTags?: SpecTag[];
+  /** --require: capabilities whose absence fails a scenario instead of skipping it. */
+  require?: Capability[];
+  /** --known-failing file. */
+  knownFailingFile?: string;
   /** Options for the bundled server when no target is given (it always binds 127.0.0.1). */
   bundled?: Omit<ReferenceServerOptions, 'host' | 'port'>;
   write: (text: string) => void;
@@ -50,6 +63,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     ...(opts.grep ? { grep: opts.grep } : {}),
   });
   if (!plan.ok) return { kind: 'invalid', diagnostics: plan.diagnostics };
+  const known = opts.knownFailingFile ? loadKnownFailing(opts.knownFailingFile) : { patterns: [], diagnostics: [] };
+  if (known.diagnostics.length) return { kind: 'invalid', diagnostics: known.diagnostics };
   if (plan.scenarios.length === 0) {
     return { kind: 'no-scenarios', message: `no scenario matches --grep ${(opts.grep ?? []).map((g) => `'${g}'`).join(' ')}` };
   }
@@ -75,14 +90,18 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     redactor,
   });
   try {
-    const unreachable = await preflight(client, baseUrl, plan.profile.headers ?? {}, opts.signal);
-    if (unreachable) return { kind: 'target-error', message: unreachable };
+    const probe = await probeTarget(client, baseUrl, plan.profile.headers ?? {}, opts.signal);
+    if (probe.kind === 'unreachable') return { kind: 'target-error', message: probe.message };
+    // The bundled server's Group is known; an external target names its own in the profile.
+    const profile = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
+    const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined });
     const reporters = [
       createConsoleReporter({ write: opts.write, color: opts.color }),
       createJunitReporter({ file: path.join(opts.reportsDir, 'junit.xml') }),
       createJsonReporter({ file: path.join(opts.reportsDir, 'results.json') }),
     ];
     opts.write(`fhir-async-conformance ${TOOL.version}: ${plan.scenarios.length} scenario(s) against ${baseUrl}${server ? ' (bundled reference server)' : ''}\n`);
+    opts.write(`target: ${claims.basis.join('; ')}\n`);
     const run = await runSuite({
       scenarios: plan.scenarios,
       ctx: {
@@ -92,15 +111,25 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         clock: opts.clock ?? systemClock,
         baseUrl,
         headers: plan.profile.headers ?? {},
-        variables: plan.variables,
+        variables: { ...profileVariables(profile), ...(opts.vars ?? {}) },
         strict: opts.strict,
         pollPolicy: { ...DEFAULT_POLL_POLICY, maxIntervalMs: opts.maxRetryAfterMs },
+        claims,
+        required: new Set(opts.require ?? []),
       },
+      knownFailing: known.patterns,
       concurrency: opts.concurrency,
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       reporters,
-      target: { baseUrl, bundled: server !== undefined, faults: opts.bundled?.faults ?? [] },
+      target: {
+        baseUrl,
+        bundled: server !== undefined,
+        faults: opts.bundled?.faults ?? [],
+        claims: [...claims.tags],
+        capabilities: [...claims.capabilities],
+        basis: claims.basis,
+      },
       tool: TOOL,
     });
     opts.write(`Reports: ${path.join(opts.reportsDir, 'junit.xml')}, ${path.join(opts.reportsDir, 'results.json')}\n`);
@@ -111,14 +140,25 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
 }
 
-/** One request to `<base>/metadata`: any HTTP answer means reachable; a transport error ends the run early. */
-async function preflight(client: HttpClient, baseUrl: string, headers: Record<string, string>, signal: AbortSignal): Promise<string | undefined> {
+type Probe = { kind: 'reachable'; metadata: unknown } | { kind: 'unreachable'; message: string };
+
+/**
+ * One request to `<base>/metadata`: a transport error ends the run early (exit 3); any HTTP
+ * answer means reachable, and a JSON body is kept for capability discovery.
+ */
+async function probeTarget(client: HttpClient, baseUrl: string, headers: Record<string, string>, signal: AbortSignal): Promise<Probe> {
   let url: string;
   try {
     url = new URL(joinPath(baseUrl, '/metadata')).toString();
   } catch {
-    return `target '${baseUrl}' is not an absolute http(s) URL`;
+    return { kind: 'unreachable', message: `target '${baseUrl}' is not an absolute http(s) URL` };
   }
   const result = await client.send({ method: 'GET', url, headers: { Accept: 'application/fhir+json', ...headers } }, 'preflight', signal);
-  return result.ok ? undefined : `target unreachable: ${result.error}`;
+  if (!result.ok) return { kind: 'unreachable', message: `target unreachable: ${result.error}` };
+  if (result.response.status !== 200) return { kind: 'reachable', metadata: undefined };
+  try {
+    return { kind: 'reachable', metadata: JSON.parse(result.response.body.toString('utf8')) as unknown };
+  } catch {
+    return { kind: 'reachable', metadata: undefined };
+  }
 }

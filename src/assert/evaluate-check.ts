@@ -4,9 +4,11 @@ import type { HttpResponse } from '../http/client.js';
 import { resolvePointer } from './json-pointer.js';
 import { applyMatchers, showValue, type MatchOutcome } from './matchers.js';
 import { severityOf } from './severity.js';
+import { levelFor, type TargetClaims } from '../app/claims.js';
 
 export interface CheckContext {
   catalogue: Catalogue;
+  claims: TargetClaims;
   strict: boolean;
   /** What was sent, as one line: `GET http://… (Prefer: respond-async)`. */
   sent: string;
@@ -30,7 +32,7 @@ export function parseBody(res: HttpResponse): ParsedBody {
 export function evaluateCheck(check: Check, res: HttpResponse, body: () => ParsedBody, ctx: CheckContext): CheckResult {
   const { subject, outcome } = evaluate(check, res, body);
   const requirement = ctx.catalogue.requirements.get(check.requirement);
-  const level = requirement?.level ?? 'SHALL';
+  const level = requirement ? levelFor(requirement, ctx.claims) : 'SHALL';
   const severity = severityOf(level, ctx.strict);
   const because = check.because ? ` (${check.because})` : '';
   const message = outcome.passed

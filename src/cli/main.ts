@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TOOL } from '../app/package-info.js';
+import { registerCoverage } from './commands/coverage.js';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<void> {
     .scriptName(TOOL.name)
     .usage('$0 <command> [options]')
     .strict()
-    .demandCommand(1, 'Name a command: run, serve, list or validate.')
+    .demandCommand(1, 'Name a command: run, serve, list, validate or coverage.')
     .recommendCommands()
     .version(TOOL.version)
     .help()
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   cli = registerServe(cli);
   cli = registerList(cli);
   cli = registerValidate(cli);
+  cli = registerCoverage(cli);
   await cli.parseAsync();
 }
 

@@ -1,17 +1,29 @@
 import { readFileSync } from 'node:fs';
+import type { Capability, SpecTag } from '../model/scenario.js';
 import { displayPath, type Diagnostic } from '../scenario/diagnostics.js';
 import { validateAgainstSchema } from '../scenario/validate-schema.js';
 import { parseYamlSource } from '../scenario/yaml-source.js';
 
-/** A target profile (`--config file.yaml`): where the target is and how to talk to it. */
+/** A target profile (`--config file.yaml`): where the target is, what it claims, how to talk to it. */
 export interface TargetProfile {
   baseUrl?: string;
-  paths?: { export?: string };
+  /** Spec versions and modes the target claims (e.g. bulk-v2, bundle, redirect). */
+  claims?: SpecTag[];
+  /** Capabilities to assume in addition to what /metadata advertises. */
+  capabilities?: Capability[];
+  paths?: { export?: string; patientExport?: string; groupExport?: string; search?: string; create?: string };
+  groupId?: string;
   headers?: Record<string, string>;
   vars?: Record<string, string>;
 }
 
-export const DEFAULT_EXPORT_PATH = '/$export';
+export const DEFAULT_PATHS = {
+  export: '/$export',
+  patientExport: '/Patient/$export',
+  groupExport: '/Group/${groupId}/$export',
+  search: '/Patient?_count=5',
+  create: '/Patient',
+} as const;
 
 export function loadProfile(file: string): { profile: TargetProfile; diagnostics: Diagnostic[] } {
   const shown = displayPath(file);
@@ -28,7 +40,16 @@ export function loadProfile(file: string): { profile: TargetProfile; diagnostics
   return { profile: diagnostics.length ? {} : (value as TargetProfile), diagnostics };
 }
 
-/** Variables a profile defines for scenarios: the built-ins plus its own `vars`. */
+/** Variables a profile defines for scenarios: endpoint paths, the group id, and its own `vars`. */
 export function profileVariables(profile: TargetProfile): Record<string, string> {
-  return { exportPath: profile.paths?.export ?? DEFAULT_EXPORT_PATH, ...(profile.vars ?? {}) };
+  const paths = { ...DEFAULT_PATHS, ...(profile.paths ?? {}) };
+  const groupId = profile.groupId;
+  return {
+    exportPath: paths.export,
+    patientExportPath: paths.patientExport,
+    ...(groupId === undefined ? {} : { groupId, groupExportPath: paths.groupExport.replaceAll('${groupId}', groupId) }),
+    searchPath: paths.search,
+    createPath: paths.create,
+    ...(profile.vars ?? {}),
+  };
 }

@@ -4,11 +4,32 @@
  */
 import type { RequirementLevel } from './results.js';
 
+/**
+ * What a target profile can claim; requirements and checks that name tags apply only when the
+ * profile claims one of them. `bulk-v1`..`bulk-v4` are exclusive (one Bulk Data version).
+ */
+export const SPEC_TAGS = ['bulk-v1', 'bulk-v2', 'bulk-v3', 'bulk-v4', 'bundle', 'redirect', 'callback', 'longpoll', 'smart'] as const;
+export type SpecTag = (typeof SPEC_TAGS)[number];
+
+/**
+ * What a scenario can `require` besides spec tags: operations the target offers (discovered from
+ * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4).
+ */
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff'] as const;
+export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
+
 export interface Requirement {
   id: string;
   level: RequirementLevel;
   summary: string;
   source: string;
+  /** Where spec versions word it differently: the level under each claimed tag. */
+  levels?: Partial<Record<SpecTag, RequirementLevel>>;
+  /** Applies only to targets claiming one of these; absent = every target. */
+  appliesTo?: SpecTag[];
+  /** How the sources and versions differ, in words. */
+  differences?: string;
+  /** Why a black-box test cannot check it (then no scenario is expected). */
   notTested?: string;
 }
 
@@ -63,6 +84,8 @@ export interface Check extends ValueMatchers {
   header?: string;
   json?: string;
   body?: true;
+  /** Only for targets claiming one of these tags (e.g. a Bulk v4 spelling of a field). */
+  appliesTo?: SpecTag[];
   /** Only applies when the response status matches (e.g. "if it is an error, it carries an OperationOutcome"). */
   when?: { status: StatusMatcher };
   /** The subject may be absent; if absent the check passes ("not present; allowed"). */
@@ -124,6 +147,8 @@ export interface Scenario {
   title: string;
   description?: string;
   requirements: string[];
+  /** Capabilities or claims the target must have; otherwise skipped with the reason. */
+  requires?: Capability[];
   variables?: Record<string, string>;
   steps: Step[];
   /** Where it came from. */

@@ -73,6 +73,8 @@ function formatDetails(scenario: ScenarioResult): string[] {
 export function formatScenarioLines(scenario: ScenarioResult, opts: { color?: boolean; verbose?: boolean } = {}): string[] {
   const tag = paint(TAGS[scenario.outcome].padEnd(5), scenario.outcome, opts.color === true);
   let head = `${tag} ${scenario.id} (${formatDuration(scenario.durationMs)})`;
+  if (scenario.knownFailing === 'expected-failure') head += ' [known failing: does not fail the run]';
+  if (scenario.knownFailing === 'unexpected-pass') head += ' [UNEXPECTED PASS: remove it from the known-failing list]';
   if (scenario.outcome === 'skipped') head += `: ${escapeControls(scenario.reason ?? 'no reason given')}`;
   const lines = [head];
   if (scenario.outcome === 'failed' || scenario.outcome === 'errored' || scenario.outcome === 'warned') {
@@ -95,7 +97,10 @@ export function formatRunSummary(result: RunResult, opts: { color?: boolean } = 
     `${plural(t.total, 'scenario')}: ${t.passed} passed, ${t.failed} failed, ${t.warned} warned, ` +
       `${t.errored} errored, ${t.skipped} skipped (${formatDuration(result.durationMs)})`,
   ];
-  const failed = result.scenarios.filter((scenario) => scenario.outcome === 'failed');
+  if (t.expectedFailures > 0 || t.unexpectedPasses > 0) {
+    lines.push(`known-failing list: ${t.expectedFailures} expected failure(s), ${t.unexpectedPasses} unexpected pass(es)`);
+  }
+  const failed = result.scenarios.filter((scenario) => scenario.outcome === 'failed' && scenario.knownFailing !== 'expected-failure');
   if (failed.length > 0) {
     lines.push(paint('Failed:', 'failed', opts.color === true));
     for (const scenario of failed) {
@@ -103,6 +108,11 @@ export function formatRunSummary(result: RunResult, opts: { color?: boolean } = 
       const broken = ids.length > 0 ? ids : listRequirementIds(listMissedChecks(scenario));
       lines.push(`  ${scenario.id}: ${broken.join(', ') || escapeControls(scenario.reason ?? 'no failed check recorded')}`);
     }
+  }
+  const unexpected = result.scenarios.filter((scenario) => scenario.knownFailing === 'unexpected-pass');
+  if (unexpected.length > 0) {
+    lines.push(paint('Unexpected passes (remove them from the known-failing list):', 'failed', opts.color === true));
+    for (const scenario of unexpected) lines.push(`  ${scenario.id}`);
   }
   const errored = result.scenarios.filter((scenario) => scenario.outcome === 'errored');
   if (errored.length > 0) {

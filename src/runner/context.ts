@@ -1,7 +1,8 @@
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
 import type { Exchange } from '../model/results.js';
-import type { Catalogue } from '../model/scenario.js';
+import type { TargetClaims } from '../app/claims.js';
+import type { Capability, Catalogue } from '../model/scenario.js';
 import type { Clock } from './clock.js';
 import type { PollPolicy } from './poll.js';
 
@@ -19,6 +20,10 @@ export interface RunContext {
   variables: Record<string, string>;
   strict: boolean;
   pollPolicy: PollPolicy;
+  /** What the target claims and offers (decides skips, check applicability and levels). */
+  claims: TargetClaims;
+  /** Capabilities whose absence fails a scenario instead of skipping it (--require). */
+  required: ReadonlySet<Capability>;
 }
 
 /** Mutable state of one scenario run. */

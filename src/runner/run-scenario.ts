@@ -1,5 +1,6 @@
 import type { ScenarioResult, StepResult } from '../model/results.js';
-import type { Scenario } from '../model/scenario.js';
+import { unmetRequirements } from '../app/claims.js';
+import type { Capability, Scenario } from '../model/scenario.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunContext, ScenarioState } from './context.js';
 import { rollUpSteps } from './outcome.js';
@@ -18,6 +19,8 @@ export interface ScenarioRunOptions {
  */
 export async function runScenario(scenario: Scenario, ctx: RunContext, opts: ScenarioRunOptions): Promise<ScenarioResult> {
   const started = ctx.clock.now();
+  const unmet = unmetRequirements(scenario.requires, ctx.claims);
+  if (unmet.length) return notRun(scenario, ctx, unmet);
   const deadline = new AbortController();
   const timer = setTimeout(
     () => deadline.abort(new Error(`scenario did not finish within ${formatDuration(opts.timeoutMs)} (--timeout)`)),
@@ -59,6 +62,26 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
     steps,
     checks: steps.flatMap((s) => s.checks),
     exchanges: state.exchanges,
+  };
+}
+
+/** A scenario whose `requires` the target lacks: skipped with the reason, or failed under --require. */
+function notRun(scenario: Scenario, ctx: RunContext, unmet: { capability: Capability; reason: string }[]): ScenarioResult {
+  const demanded = unmet.filter((u) => ctx.required.has(u.capability));
+  const reasons = (demanded.length ? demanded : unmet).map((u) => `requires ${u.capability}: ${u.reason}`).join('; ');
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    area: scenario.area,
+    file: scenario.file,
+    requirements: scenario.requirements,
+    outcome: demanded.length ? 'failed' : 'skipped',
+    reason: demanded.length ? `${reasons} (demanded by --require)` : reasons,
+    startedAt: new Date(ctx.clock.now()).toISOString(),
+    durationMs: 0,
+    steps: [],
+    checks: [],
+    exchanges: [],
   };
 }
 

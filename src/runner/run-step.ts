@@ -1,4 +1,5 @@
 import { evaluateCheck, parseBody, statusMatches, type ParsedBody } from '../assert/evaluate-check.js';
+import { appliesTo } from '../app/claims.js';
 import type { HttpResponse, OutgoingRequest } from '../http/client.js';
 import type { CheckResult, StepResult } from '../model/results.js';
 import type { Check, Step } from '../model/scenario.js';
@@ -44,7 +45,8 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       const body = (): ParsedBody => (parsed ??= parseBody(res));
       for (const c of list ?? []) {
         if (c.when && !statusMatches(res.status, c.when.status)) continue;
-        checks.push(evaluateCheck(c, res, body, { catalogue: ctx.catalogue, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
+        if (!appliesTo(c.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(c.requirement)?.appliesTo, ctx.claims)) continue;
+        checks.push(evaluateCheck(c, res, body, { catalogue: ctx.catalogue, claims: ctx.claims, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
       }
     };
     let final: HttpResponse;

@@ -5,7 +5,7 @@
 const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Variables every run defines (from the target profile). */
-export const BUILTIN_VARIABLES = ['baseUrl', 'exportPath'] as const;
+export const BUILTIN_VARIABLES = ['baseUrl', 'exportPath', 'patientExportPath', 'groupExportPath', 'groupId', 'searchPath', 'createPath'] as const;
 
 export type Variables = ReadonlyMap<string, string | string[]>;
 

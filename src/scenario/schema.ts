@@ -3,12 +3,16 @@
  * catalogue and target profiles. Unknown keys are errors everywhere.
  */
 
+import { CAPABILITIES, SPEC_TAGS } from '../model/scenario.js';
+
 const duration = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' } as const;
 const requirementId = { type: 'string', pattern: '^[A-Z][A-Z0-9]*-[0-9]{2,}$' } as const;
 const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' } as const;
 const variableName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
 const scalar = { type: ['string', 'number', 'boolean', 'null'] } as const;
 const statusCode = { type: 'integer', minimum: 100, maximum: 599 } as const;
+const level = { enum: ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'proposal'] } as const;
+const specTag = { enum: [...SPEC_TAGS] } as const;
 
 export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
 export const MATCHER_KEYS = [
@@ -56,6 +60,7 @@ const check = {
     operationOutcome: { const: true },
     minItems: { type: 'integer', minimum: 0 },
     ndjson: { const: true },
+    appliesTo: { type: 'array', items: specTag, minItems: 1, uniqueItems: true },
     when: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: statusMatcher } },
     optional: { type: 'boolean' },
     because: { type: 'string' },
@@ -146,6 +151,7 @@ export const scenarioSchema = {
     title: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     requirements: { type: 'array', items: requirementId, minItems: 1, uniqueItems: true },
+    requires: { type: 'array', items: { enum: [...CAPABILITIES, ...SPEC_TAGS] }, minItems: 1, uniqueItems: true },
     variables: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
     steps: { type: 'array', items: step, minItems: 1 },
   },
@@ -166,15 +172,23 @@ export const catalogueSchema = {
         required: ['id', 'level', 'summary', 'source'],
         properties: {
           id: requirementId,
-          level: { enum: ['SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'proposal'] },
+          level,
           summary: { type: 'string', minLength: 1 },
           source: { type: 'string', minLength: 1 },
           notTested: { type: 'string', minLength: 1 },
+          levels: {
+            type: 'object', additionalProperties: false,
+            properties: Object.fromEntries(SPEC_TAGS.map((t) => [t, level])),
+          },
+          appliesTo: { type: 'array', items: specTag, minItems: 1, uniqueItems: true },
+          differences: { type: 'string', minLength: 1 },
         },
       },
     },
   },
 } as const;
+
+const relativePath = { type: 'string', pattern: '^/' } as const;
 
 export const profileSchema = {
   $id: 'profile',
@@ -182,10 +196,16 @@ export const profileSchema = {
   additionalProperties: false,
   properties: {
     baseUrl: { type: 'string', pattern: '^https?://' },
+    claims: { type: 'array', items: specTag, uniqueItems: true },
+    capabilities: { type: 'array', items: { enum: [...CAPABILITIES] }, uniqueItems: true },
     paths: {
       type: 'object', additionalProperties: false,
-      properties: { export: { type: 'string', pattern: '^/' } },
+      properties: {
+        export: relativePath, patientExport: relativePath, groupExport: relativePath,
+        search: relativePath, create: relativePath,
+      },
     },
+    groupId: { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     vars: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
   },

@@ -172,7 +172,7 @@ export function createRunResult(): RunResult {
     startedAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:00:08.400Z',
     durationMs: 8400,
-    totals: { passed: 1, failed: 1, warned: 1, errored: 1, skipped: 1, total: 5 },
+    totals: { passed: 1, failed: 1, warned: 1, errored: 1, skipped: 1, total: 5, expectedFailures: 0, unexpectedPasses: 0 },
     scenarios: structuredClone(allScenarios),
   };
 }

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { runConformance } from '../../app/run-conformance.js';
+import { CAPABILITIES, SPEC_TAGS, type Capability, type SpecTag } from '../../model/scenario.js';
 import { DEFAULT_SUITES_DIR } from '../../app/package-info.js';
 import { formatDiagnostic } from '../../scenario/diagnostics.js';
 import { assertKnownFaults } from '../../../reference-server/index.js';
@@ -26,6 +27,9 @@ export function registerRun(y: Argv): Argv {
         .option('max-body', { type: 'string', default: '64MiB', describe: 'Largest response body read' })
         .option('max-retry-after', { type: 'string', default: '60s', describe: 'Longest wait between polls, whatever Retry-After asks' })
         .option('suites', { type: 'string', default: DEFAULT_SUITES_DIR, defaultDescription: 'the bundled suites/', describe: 'Scenario directory' })
+        .option('profile', { type: 'string', array: true, choices: [...SPEC_TAGS], describe: 'What the target claims (repeatable): a Bulk Data version and async modes' })
+        .option('require', { type: 'string', array: true, choices: [...CAPABILITIES, ...SPEC_TAGS], describe: 'Fail (not skip) scenarios needing this capability when the target lacks it (repeatable)' })
+        .option('known-failing', { type: 'string', describe: 'File of scenario-id globs expected to fail; an unexpected pass fails the run' })
         .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
         .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' }),
     async (argv) => {
@@ -60,6 +64,9 @@ export function registerRun(y: Argv): Argv {
           connectTimeoutMs: durationOption(argv['connect-timeout'], '--connect-timeout'),
           maxBodyBytes: sizeOption(argv['max-body'], '--max-body'),
           maxRetryAfterMs: durationOption(argv['max-retry-after'], '--max-retry-after'),
+          profileTags: (argv.profile ?? []) as SpecTag[],
+          require: (argv.require ?? []) as Capability[],
+          ...(argv['known-failing'] ? { knownFailingFile: argv['known-failing'] } : {}),
           bundled: { faults: argv.fault ?? [], jobDurationMs: durationOption(argv['job-duration'], '--job-duration') },
           write: writeOut,
           color: shouldColor(process.stdout),

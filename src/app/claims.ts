@@ -1,0 +1,90 @@
+import type { TargetProfile } from '../config/profile.js';
+import type { Capability, Requirement, SpecTag } from '../model/scenario.js';
+import type { RequirementLevel } from '../model/results.js';
+import { discoverOperations } from './discovery.js';
+
+/** What the target claims and offers, and why we believe it: the basis for skips and levels. */
+export interface TargetClaims {
+  tags: ReadonlySet<SpecTag>;
+  capabilities: ReadonlySet<Capability>;
+  /** Why a capability is missing, for skip reasons. */
+  missing: ReadonlyMap<Capability, string>;
+  /** Where each claim or capability came from, for the report. */
+  basis: string[];
+}
+
+/** What the bundled reference server implements. */
+export const BUNDLED_CLAIMS: readonly SpecTag[] = ['bulk-v2', 'bundle', 'redirect'];
+const BULK_VERSIONS: readonly SpecTag[] = ['bulk-v1', 'bulk-v2', 'bulk-v3', 'bulk-v4'];
+
+export interface ClaimsInput {
+  profile: TargetProfile;
+  /** --profile tags. */
+  cliTags: readonly SpecTag[];
+  /** The /metadata body, when the target answered with JSON. */
+  metadata: unknown;
+  bundled: boolean;
+}
+
+export function resolveClaims(input: ClaimsInput): TargetClaims {
+  const basis: string[] = [];
+  const tags = new Set<SpecTag>([...(input.bundled ? BUNDLED_CLAIMS : []), ...(input.profile.claims ?? []), ...input.cliTags]);
+  const versions = BULK_VERSIONS.filter((t) => tags.has(t));
+  if (versions.length === 0) {
+    tags.add('bulk-v2');
+    basis.push('bulk-v2 assumed (no Bulk Data version claimed; use --profile or claims: in the config)');
+  } else if (versions.length > 1) {
+    // Only one Bulk Data version can be judged at once: the newest claimed wins, and the report says so.
+    for (const v of versions.slice(0, -1)) tags.delete(v);
+    basis.push(`several Bulk Data versions claimed (${versions.join(', ')}); judging as ${versions[versions.length - 1]}`);
+  }
+  basis.push(`claims: ${[...tags].join(', ')}`);
+  const capabilities = new Set<Capability>(tags);
+  const missing = new Map<Capability, string>();
+  const discovered = discoverOperations(input.metadata);
+  if (discovered.kind === 'unavailable') {
+    capabilities.add('export');
+    basis.push(`export assumed: ${discovered.reason}`);
+  } else {
+    for (const op of discovered.operations) capabilities.add(op);
+    basis.push(`from /metadata: ${discovered.operations.join(', ') || 'no bulk export operation'}`);
+    for (const op of ['export', 'patient-export', 'group-export'] as const) {
+      if (!discovered.operations.includes(op)) missing.set(op, `${op} is not advertised in /metadata`);
+    }
+  }
+  for (const c of input.profile.capabilities ?? []) capabilities.add(c);
+  if (capabilities.has('group-export') && input.profile.groupId === undefined && !input.bundled) {
+    capabilities.delete('group-export');
+    missing.set('group-export', 'no groupId in the target profile (set groupId: to the Group to export)');
+  }
+  if (tags.has('bulk-v4')) capabilities.add('post-kickoff');
+  else capabilities.add('get-kickoff');
+  if (!capabilities.has('post-kickoff') && !missing.has('post-kickoff')) {
+    missing.set('post-kickoff', 'POST kick-off is optional before Bulk Data v4; declare it in capabilities: to test it');
+  }
+  if (!capabilities.has('get-kickoff')) missing.set('get-kickoff', 'Bulk Data v4 kicks off with POST only');
+  for (const t of ['bundle', 'redirect', 'callback', 'longpoll', 'smart'] as const) {
+    if (!tags.has(t)) missing.set(t, `the target profile does not claim ${t} (add it to claims: or --profile)`);
+  }
+  return { tags, capabilities, missing, basis };
+}
+
+/** Does a requirement or check apply to this target? (no tags = everywhere) */
+export function appliesTo(tags: readonly SpecTag[] | undefined, claims: TargetClaims): boolean {
+  return tags === undefined || tags.some((t) => claims.tags.has(t));
+}
+
+/** The requirement's level for this target: a per-version override wins. */
+export function levelFor(requirement: Requirement, claims: TargetClaims): RequirementLevel {
+  for (const [tag, level] of Object.entries(requirement.levels ?? {})) {
+    if (claims.tags.has(tag as SpecTag) && level) return level;
+  }
+  return requirement.level;
+}
+
+/** The requires a scenario lacks on this target, each with the reason. */
+export function unmetRequirements(requires: readonly Capability[] | undefined, claims: TargetClaims): { capability: Capability; reason: string }[] {
+  return (requires ?? [])
+    .filter((c) => !claims.capabilities.has(c))
+    .map((c) => ({ capability: c, reason: claims.missing.get(c) ?? `the target does not offer ${c}` }));
+}
