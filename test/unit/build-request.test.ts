@@ -1,0 +1,111 @@
+import { describe, it, expect } from 'vitest';
+import { buildRequest, describeSent, joinPath } from '../../src/runner/build-request.js';
+import { UnknownVariableError, type Variables } from '../../src/runner/variables.js';
+import { Redactor } from '../../src/http/redact.js';
+
+const vars: Variables = new Map([
+  ['exportPath', '/$export'],
+  ['statusUrl', 'http://other/status/9'],
+  ['type', 'Patient'],
+]);
+const BASE = 'http://h/fhir';
+
+describe('joinPath', () => {
+  it('keeps the base path and joins with exactly one slash', () => {
+    expect(joinPath('http://h/fhir', '/$export')).toBe('http://h/fhir/$export');
+    expect(joinPath('http://h/fhir/', '/$export')).toBe('http://h/fhir/$export');
+    expect(joinPath('http://h/fhir//', 'metadata')).toBe('http://h/fhir/metadata');
+    expect(joinPath('http://h', '/$export')).toBe('http://h/$export');
+  });
+});
+
+describe('buildRequest: URL', () => {
+  it('joins path onto the base URL without dropping the base path', () => {
+    expect(buildRequest({ method: 'GET', path: '${exportPath}' }, vars, BASE, {}).url).toBe('http://h/fhir/$export');
+    expect(buildRequest({ method: 'GET', path: 'Patient/$export' }, vars, `${BASE}/`, {}).url).toBe('http://h/fhir/Patient/$export');
+  });
+
+  it('uses the base URL itself when neither path nor url is given', () => {
+    expect(buildRequest({ method: 'GET' }, vars, BASE, {}).url).toBe('http://h/fhir/');
+  });
+
+  it('uses an absolute url as is, ignoring the base', () => {
+    expect(buildRequest({ method: 'DELETE', url: '${statusUrl}' }, vars, BASE, {})).toMatchObject({ method: 'DELETE', url: 'http://other/status/9' });
+  });
+
+  it('appends query parameters, repeating list values, encoded', () => {
+    const r = buildRequest({ method: 'GET', path: '/$export', query: { _type: ['${type}', 'Observation'], _outputFormat: 'application/fhir+ndjson' } }, vars, BASE, {});
+    const url = new URL(r.url);
+    expect(url.searchParams.getAll('_type')).toEqual(['Patient', 'Observation']);
+    expect(url.searchParams.get('_outputFormat')).toBe('application/fhir+ndjson');
+    expect(r.url).toBe('http://h/fhir/$export?_type=Patient&_type=Observation&_outputFormat=application%2Ffhir%2Bndjson');
+  });
+
+  it('keeps query parameters already in the url', () => {
+    const r = buildRequest({ method: 'GET', url: 'http://h/s?job=1', query: { x: 'y' } }, vars, BASE, {});
+    expect(r.url).toBe('http://h/s?job=1&x=y');
+  });
+
+  it('fails clearly when the result is not an absolute URL', () => {
+    expect(() => buildRequest({ method: 'GET', url: '/relative' }, vars, BASE, {})).toThrow("'/relative' is not an absolute URL");
+  });
+
+  it('throws UnknownVariableError for an undefined variable', () => {
+    expect(() => buildRequest({ method: 'GET', url: '${missing}' }, vars, BASE, {})).toThrow(UnknownVariableError);
+  });
+});
+
+describe('buildRequest: headers and body', () => {
+  it('step headers override profile headers case-insensitively, with the step spelling', () => {
+    const defaults = { accept: 'application/fhir+json', Authorization: 'Bearer t0k3n', 'X-Keep': '1' };
+    const r = buildRequest({ method: 'GET', path: '/', headers: { Accept: 'application/json', prefer: 'respond-async' } }, vars, BASE, defaults);
+    expect(r.headers).toEqual({ Authorization: 'Bearer t0k3n', 'X-Keep': '1', Accept: 'application/json', prefer: 'respond-async' });
+  });
+
+  it('interpolates header values', () => {
+    expect(buildRequest({ method: 'GET', path: '/', headers: { 'X-Type': '${type}' } }, vars, BASE, {}).headers).toEqual({ 'X-Type': 'Patient' });
+  });
+
+  it('sends no body and sets no content-type without json or text', () => {
+    const r = buildRequest({ method: 'GET', path: '/' }, vars, BASE, {});
+    expect(r.body).toBeUndefined();
+    expect('body' in r).toBe(false);
+    expect(r.headers).toEqual({});
+  });
+
+  it('a json body is interpolated, serialised and sets Content-Type application/fhir+json', () => {
+    const r = buildRequest({ method: 'POST', path: '/$export', json: { resourceType: 'Parameters', parameter: [{ name: '_type', valueString: '${type}' }] } }, vars, BASE, {});
+    expect(r.body).toBe('{"resourceType":"Parameters","parameter":[{"name":"_type","valueString":"Patient"}]}');
+    expect(r.headers).toEqual({ 'Content-Type': 'application/fhir+json' });
+  });
+
+  it('keeps a content-type given by the step or the profile, whatever its case', () => {
+    const step = buildRequest({ method: 'POST', path: '/', json: {}, headers: { 'content-type': 'application/json' } }, vars, BASE, {});
+    expect(step.headers).toEqual({ 'content-type': 'application/json' });
+    const profile = buildRequest({ method: 'POST', path: '/', json: {} }, vars, BASE, { 'CONTENT-TYPE': 'application/json' });
+    expect(profile.headers).toEqual({ 'CONTENT-TYPE': 'application/json' });
+  });
+
+  it('a text body is interpolated and defaults to text/plain', () => {
+    const r = buildRequest({ method: 'POST', path: '/', text: 'type=${type}' }, vars, BASE, {});
+    expect(r).toMatchObject({ body: 'type=Patient', headers: { 'Content-Type': 'text/plain' } });
+  });
+});
+
+describe('describeSent', () => {
+  it('is one line with method, URL and headers (redacted), hiding user-agent and content-length', () => {
+    const redactor = new Redactor();
+    const req = { method: 'POST', url: 'http://h/fhir/$export', headers: { Authorization: 'Bearer secret-token', 'User-Agent': 'x', 'content-length': '2', Prefer: 'respond-async' }, body: '{}' };
+    expect(describeSent(req, (k, v) => redactor.header(k, v))).toBe('POST http://h/fhir/$export (Authorization: Bearer <redacted>; Prefer: respond-async) with a 2-byte body');
+  });
+
+  it('omits the parentheses without headers', () => {
+    expect(describeSent({ method: 'GET', url: 'http://h/', headers: {} }, (_k, v) => v)).toBe('GET http://h/');
+  });
+});
+
+// QUESTIONABLE (src/runner/build-request.ts, describeSent): only header values go through the
+// redaction callback; the URL is shown as is, so a registered secret in a query string (e.g. a
+// --var token used in `url: ...?token=${token}`) appears unmasked in failure messages, while the
+// exchange record (HttpClient.send) does mask it with redactor.text.
+it.todo('describeSent masks registered secrets in the URL as the exchange record does');
