@@ -20,6 +20,8 @@ export interface Job<T> {
   readonly durationMs: number;
   readonly payload: T;
   cancelledAt: number | undefined;
+  /** When the status URL was last polled and answered (for 429 pacing); undefined before the first poll. */
+  lastPolledAt: number | undefined;
 }
 
 export type JobPhase = 'running' | 'complete' | 'cancelled';
@@ -64,6 +66,7 @@ export class JobStore<T> {
       durationMs,
       payload,
       cancelledAt: undefined,
+      lastPolledAt: undefined,
     };
     this.jobs.set(job.id, job);
     this.byFileKey.set(job.fileKey, job.id);
