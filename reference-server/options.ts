@@ -59,6 +59,8 @@ export interface ReferenceServerOptions {
   patientCount?: number;
   /** Access log, one line per request. Default none. */
   log?: (line: string) => void;
+  /** Bulk Data IG version whose $export shape to serve: 'v2' (default) or 'v4' (4.0: POST kick-off, `outcome`, no `request`). */
+  bulkVersion?: 'v2' | 'v4';
 }
 
 export interface ResolvedConfig {
@@ -77,6 +79,7 @@ export interface ResolvedConfig {
   clock: Clock;
   patientCount: number;
   log: ((line: string) => void) | undefined;
+  bulkVersion: 'v2' | 'v4';
 }
 
 const MAX_PATIENTS = 100_000;
@@ -150,5 +153,11 @@ export function resolveOptions(opts: ReferenceServerOptions = {}): ResolvedConfi
     clock: opts.clock ?? systemClock,
     patientCount: requireInteger('patientCount', opts.patientCount ?? 10, 0, MAX_PATIENTS),
     log: opts.log,
+    bulkVersion: resolveBulkVersion(opts.bulkVersion),
   };
+}
+
+function resolveBulkVersion(value: string | undefined): 'v2' | 'v4' {
+  if (value === undefined || value === 'v2' || value === 'v4') return value ?? 'v2';
+  throw new RangeError(`bulkVersion must be "v2" or "v4", got "${value}"`);
 }
