@@ -16,15 +16,15 @@ export interface CheckContext {
 }
 
 /** Parse a response body as JSON once; `undefined` with a reason when it is not JSON. */
-export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string };
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; empty: boolean; reason: string };
 
 export function parseBody(res: HttpResponse): ParsedBody {
   const text = res.body.toString('utf8');
-  if (text.trim() === '') return { ok: false, reason: 'the body is empty' };
+  if (text.trim() === '') return { ok: false, empty: true, reason: 'the body is empty' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { ok: false, reason: `the body is not JSON (${(e as Error).message})` };
+    return { ok: false, empty: false, reason: `the body is not JSON (${(e as Error).message})` };
   }
 }
 
@@ -63,7 +63,8 @@ function evaluate(check: Check, res: HttpResponse, body: () => ParsedBody): { su
   const subject = `JSON ${pointer === '' ? '(whole body)' : pointer}`;
   const parsed = body();
   if (!parsed.ok) {
-    const none = applyMatchers(undefined, check, optional);
+    // Optional means "may be absent": an empty body is absent, a body that is not JSON is wrong.
+    const none = applyMatchers(undefined, check, optional && parsed.empty);
     return { subject, outcome: { ...none, actual: parsed.reason } };
   }
   const matches = resolvePointer(parsed.value, pointer);

@@ -29,6 +29,8 @@ export function mediaTypeOf(contentType: string): string {
 }
 
 export function isAbsoluteHttpUrl(v: string): boolean {
+  // `new URL('http:/x')` normalises to http://x/; an absolute URL must spell its authority.
+  if (!/^https?:\/\/[^/]/i.test(v)) return false;
   try {
     const u = new URL(v);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '';

@@ -1,4 +1,5 @@
 import type { OutgoingRequest } from '../http/client.js';
+import type { Redactor } from '../http/redact.js';
 import type { RequestSpec } from '../model/scenario.js';
 import { interpolate, interpolateJson, type Variables } from './variables.js';
 
@@ -39,9 +40,9 @@ export function joinPath(baseUrl: string, path: string): string {
 }
 
 /** One line saying what was sent, for failure messages. */
-export function describeSent(req: OutgoingRequest, redactHeader: (name: string, value: string) => string): string {
+export function describeSent(req: OutgoingRequest, redactor: Pick<Redactor, 'header' | 'text'>): string {
   const shown = Object.entries(req.headers)
     .filter(([k]) => !/^(user-agent|content-length)$/i.test(k))
-    .map(([k, v]) => `${k}: ${redactHeader(k, v)}`);
-  return `${req.method} ${req.url}${shown.length ? ` (${shown.join('; ')})` : ''}${req.body ? ` with a ${req.body.length}-byte body` : ''}`;
+    .map(([k, v]) => `${k}: ${redactor.header(k, v)}`);
+  return `${req.method} ${redactor.text(req.url)}${shown.length ? ` (${shown.join('; ')})` : ''}${req.body ? ` with a ${req.body.length}-byte body` : ''}`;
 }

@@ -21,7 +21,9 @@ export function captureValues(spec: Record<string, Capture>, res: HttpResponse):
     const parsed = parseBody(res);
     if (!parsed.ok && from.optional) continue;
     if (!parsed.ok) return { ok: false, reason: `cannot capture '${name}' from ${from.json}: ${parsed.reason}` };
-    const matches = resolvePointer(parsed.value, from.json).map((m) => (typeof m.value === 'string' ? m.value : JSON.stringify(m.value)));
+    const matches = resolvePointer(parsed.value, from.json)
+      .filter((m) => m.value !== undefined)
+      .map((m) => (typeof m.value === 'string' ? m.value : JSON.stringify(m.value)));
     if (from.json.includes('*')) values.set(name, matches);
     else if (matches[0] === undefined && from.optional) continue;
     else if (matches[0] === undefined) return { ok: false, reason: `cannot capture '${name}': nothing at ${from.json}` };

@@ -34,7 +34,7 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       if (step.always) return finish('skipped', `clean-up not run: ${(e as Error).message}`);
       return finish('errored', `cannot build the request: ${(e as Error).message}`);
     }
-    const sent = describeSent(req, (k, v) => ctx.redactor.header(k, v));
+    const sent = describeSent(req, ctx.redactor);
     const exchangeOf = async (n?: number) => {
       const result = await ctx.client.send(req, n === undefined ? label : `${label} poll#${n}`, state.signal);
       state.exchanges.push(result.exchange);

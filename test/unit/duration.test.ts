@@ -41,8 +41,9 @@ describe('formatDuration', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 
-  // BUG (src/util/duration.ts, formatDuration): seconds are rounded without carrying into the
-  // minutes, so 119_999 ms reads "1m60s" (expected "2m0s"); likewise 59_999 ms reads "60.0s"
-  // (expected "1m0s") and 999.6 ms reads "1000ms" (expected "1.0s").
-  it.todo('rounds across unit boundaries: 119_999 -> "2m0s", 59_999 -> "1m0s", 999.6 -> "1.0s"');
+  it('rounds across unit boundaries', () => {
+    expect(formatDuration(119_999)).toBe('2m0s');
+    expect(formatDuration(59_999)).toBe('1m0s');
+    expect(formatDuration(999.6)).toBe('1.0s');
+  });
 });

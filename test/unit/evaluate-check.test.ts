@@ -140,11 +140,11 @@ describe('evaluateCheck: JSON', () => {
     expect(run({ requirement: 'MAN-04', json: '/output/*/count', type: 'integer', optional: true }, json({ output: [{}] })).passed).toBe(true);
   });
 
-  // BUG (src/assert/evaluate-check.ts + json-pointer.ts): a wildcard pointer silently skips
-  // elements that lack the member, so `json: /output/*/type, type: string` (MAN-04 in
-  // suites/bulk/kickoff-poll-complete.yaml) passes for output [{type:'Patient',url},{url}]. Expected:
-  // fail with actual listing '/output/1/type = (absent)' when the check is not optional.
-  it.todo('a non-optional wildcard check fails for an element that lacks the member (e.g. /output/1/type absent)');
+  it('a non-optional wildcard check fails for an element that lacks the member', () => {
+    const r = run({ requirement: 'MAN-04', json: '/output/*/type', type: 'string' }, json({ output: [{ type: 'Patient', url: 'http://h/1' }, { url: 'http://h/2' }] }));
+    expect(r.passed).toBe(false);
+    expect(r.actual).toBe('/output/1/type = (absent)');
+  });
 
   it('a non-JSON body gives a clear actual', () => {
     const r = run({ requirement: 'MAN-04', json: '/output', type: 'array' }, response(200, { 'content-type': 'text/html' }, '<html>oops</html>'));
@@ -155,17 +155,18 @@ describe('evaluateCheck: JSON', () => {
 
   it('an empty body says so', () => {
     expect(run({ requirement: 'MAN-04', json: '/output', type: 'array' }, response(200))).toMatchObject({ passed: false, actual: 'the body is empty' });
-    expect(parseBody(response(200, {}, '  \n'))).toEqual({ ok: false, reason: 'the body is empty' });
+    expect(parseBody(response(200, {}, '  \n'))).toEqual({ ok: false, empty: true, reason: 'the body is empty' });
   });
 
   it('an optional JSON check passes on an empty body', () => {
     expect(run({ requirement: 'KICKOFF-02', json: '', operationOutcome: true, optional: true }, response(202)).passed).toBe(true);
   });
 
-  // QUESTIONABLE (src/assert/evaluate-check.ts, evaluate): an optional JSON check on a non-empty
-  // body that is not JSON passes (the body is treated as absent). KICKOFF-03 ("if a 202 carries a
-  // body, it is an OperationOutcome") therefore passes for a 202 with an HTML body.
-  it.todo('an optional JSON check fails on a non-empty body that is not JSON (e.g. a 202 with <html>)');
+  it('an optional JSON check fails on a non-empty body that is not JSON (a 202 with <html>)', () => {
+    const r = run({ requirement: 'KICKOFF-02', json: '', operationOutcome: true, optional: true }, response(202, { 'content-type': 'text/html' }, '<html>hi</html>'));
+    expect(r.passed).toBe(false);
+    expect(r.actual).toMatch(/^the body is not JSON/);
+  });
 
   it('parses the body only once across checks sharing the parser', () => {
     let calls = 0;

@@ -29,10 +29,10 @@ describe('parseHttpDate', () => {
     expect(parseHttpDate('Saturday, 06-Nov-94 08:49:37 GMT', in2060)).toBe(Date.UTC(2094, 10, 6, 8, 49, 37));
   });
 
-  // BUG (src/protocol/http-date.ts, parseHttpDate): the asctime branch calls build(m[7], ...) but
-  // ASCTIME has only six capture groups (the day name is non-capturing), so the year is undefined,
-  // Date.UTC gives NaN and every asctime date is rejected. Expected: RFC_EXAMPLE, Date.UTC(1994, 10, 24, 8, 49, 37).
-  it.todo("parses the obsolete asctime form 'Sun Nov  6 08:49:37 1994' and 'Thu Nov 24 08:49:37 1994' (m[7] is undefined)");
+  it('parses the obsolete asctime form, with a space-padded day', () => {
+    expect(parseHttpDate('Sun Nov  6 08:49:37 1994')).toBe(Date.UTC(1994, 10, 6, 8, 49, 37));
+    expect(parseHttpDate('Thu Nov 24 08:49:37 1994')).toBe(Date.UTC(1994, 10, 24, 8, 49, 37));
+  });
 
   it('accepts a leap second, clamped to :59', () => {
     expect(parseHttpDate('Sat, 31 Dec 2016 23:59:60 GMT')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));

@@ -71,8 +71,11 @@ describe('resolvePointer: * wildcard', () => {
     ]);
   });
 
-  it('skips elements that lack the member', () => {
-    expect(resolvePointer(MANIFEST, '/output/*/count')).toEqual([{ pointer: '/output/1/count', value: 3 }]);
+  it('reports elements that lack the member as absent (undefined), so checks can see them', () => {
+    expect(resolvePointer(MANIFEST, '/output/*/count')).toEqual([
+      { pointer: '/output/0/count', value: undefined },
+      { pointer: '/output/1/count', value: 3 },
+    ]);
   });
 
   it('expands over object members, escaping keys in the concrete pointer', () => {

@@ -73,10 +73,10 @@ describe('absoluteUrl', () => {
     expect(passes(42, { absoluteUrl: true })).toBe(false);
   });
 
-  // BUG (src/assert/matchers.ts, isAbsoluteHttpUrl): the WHATWG URL parser repairs 'http:/x' and
-  // 'http:x' into 'http://x/', so both pass as absolute URLs although neither is an RFC 3986
-  // absolute URI with an authority. Expected: false for both.
-  it.todo("absoluteUrl rejects 'http:/x' and 'http:x' (currently accepted: new URL() normalises them to http://x/)");
+  it("rejects 'http:/x' and 'http:x', which the URL parser would repair", () => {
+    expect(passes('http:/x', { absoluteUrl: true })).toBe(false);
+    expect(passes('http:x', { absoluteUrl: true })).toBe(false);
+  });
 });
 
 describe('mediaType', () => {

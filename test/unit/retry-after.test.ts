@@ -26,8 +26,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Monday, 01-Jan-24 12:01:00 GMT', NOW)).toEqual({ kind: 'date', at: NOW + 60_000 });
   });
 
-  // BUG (src/protocol/http-date.ts): asctime dates are always rejected (see http-date.test.ts).
-  it.todo("parses the asctime form 'Mon Jan  1 12:00:10 2024' as { kind: 'date', at: NOW + 10_000 }");
+  it('parses the asctime form', () => {
+    expect(parseRetryAfter('Mon Jan  1 12:00:10 2024', NOW)).toEqual({ kind: 'date', at: NOW + 10_000 });
+  });
 
   it.each([
     ['negative', '-1'],
