@@ -135,6 +135,8 @@ export interface Step {
   poll?: PollSpec;
   /** Run the request once per item of a captured list, binding each to `as`. */
   forEach?: { in: string; as: string; max?: number };
+  /** Send the same request `count` times, `interval` apart (default: back to back), checking each. */
+  repeat?: { count: number; interval?: string };
   expect?: Check[];
   capture?: Record<string, Capture>;
   /** Run even when an earlier step failed (clean-up, e.g. DELETE). Never blocks later steps. */

@@ -9,6 +9,7 @@ import type { RunContext, ScenarioState } from './context.js';
 import { rollUpChecks } from './outcome.js';
 import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
+import { parseDuration } from '../util/duration.js';
 
 const DEFAULT_FOREACH_MAX = 50;
 
@@ -21,10 +22,12 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
   });
   const iterations = forEachBindings(step, state);
   if (typeof iterations === 'string') return finish('errored', iterations);
+  const repeatGap = step.repeat?.interval ? parseDuration(step.repeat.interval) ?? 0 : 0;
   for (const [index, binding] of iterations.entries()) {
+    if (step.repeat && index > 0 && repeatGap > 0) await ctx.clock.sleep(repeatGap, state.signal);
     const vars = new Map(state.vars);
     if (binding) vars.set(binding.name, binding.value);
-    const label = binding ? `${step.id}[${index}]` : step.id;
+    const label = binding ? `${step.id}[${index}]` : step.repeat ? `${step.id}#${index + 1}` : step.id;
     let req: OutgoingRequest;
     try {
       req = buildRequest(step.request, vars, ctx.baseUrl, ctx.headers);
@@ -89,6 +92,7 @@ type Binding = { name: string; value: string } | undefined;
 
 /** The list of iterations: one unbound run, or one per item of the `forEach` list. */
 function forEachBindings(step: Step, state: ScenarioState): Binding[] | string {
+  if (step.repeat) return Array.from({ length: step.repeat.count }, () => undefined);
   if (!step.forEach) return [undefined];
   const { in: listName, as, max = DEFAULT_FOREACH_MAX } = step.forEach;
   const value = state.vars.get(listName);

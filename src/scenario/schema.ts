@@ -131,6 +131,10 @@ const step = {
     title: { type: 'string' },
     request,
     poll,
+    repeat: {
+      type: 'object', additionalProperties: false, required: ['count'],
+      properties: { count: { type: 'integer', minimum: 1, maximum: 100 }, interval: duration },
+    },
     forEach: {
       type: 'object', additionalProperties: false, required: ['in', 'as'],
       properties: { in: variableName, as: variableName, max: { type: 'integer', minimum: 1 } },

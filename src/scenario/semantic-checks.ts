@@ -39,6 +39,8 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
     stepIds.add(id);
     const stepVars = new Set(defined);
     const forEach = rawStep['forEach'];
+    if (isObj(forEach) && isObj(rawStep['repeat'])) at(base, 'a step takes forEach or repeat, not both', 'repeat');
+    if (isObj(rawStep['poll']) && (isObj(rawStep['repeat']) || isObj(forEach))) at(base, 'a polling step cannot also repeat or iterate', 'poll');
     if (isObj(forEach)) {
       if (!defined.has(String(forEach['in']))) at([...base, 'forEach', 'in'], `forEach over undefined variable '${String(forEach['in'])}'`);
       stepVars.add(String(forEach['as']));
