@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleCancel } from './bulk/cancel.js';
 import { handleFile } from './bulk/files.js';
-import { handleKickoff } from './bulk/kickoff.js';
-import { EXPORT_PATTERN, FILE_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
+import { handleGroupKickoff, handleKickoff, handlePatientKickoff } from './bulk/kickoff.js';
+import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
 import { handleStatus } from './bulk/status.js';
 import { handleMetadata } from './capability.js';
 import type { Handler, ServerState } from './context.js';
@@ -21,6 +21,8 @@ interface Route {
 const ROUTES: readonly Route[] = [
   { pattern: /^\/metadata$/, methods: { GET: handleMetadata } },
   { pattern: EXPORT_PATTERN, methods: { GET: handleKickoff, POST: handleKickoff } },
+  { pattern: PATIENT_EXPORT_PATTERN, methods: { GET: handlePatientKickoff, POST: handlePatientKickoff } },
+  { pattern: GROUP_EXPORT_PATTERN, methods: { GET: handleGroupKickoff, POST: handleGroupKickoff } },
   { pattern: STATUS_PATTERN, methods: { GET: handleStatus, DELETE: handleCancel } },
   { pattern: FILE_PATTERN, methods: { GET: handleFile } },
 ];

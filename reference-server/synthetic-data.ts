@@ -1,26 +1,37 @@
 /**
- * Deterministic synthetic data: `patientCount` Patients (`p1`..`pN`) and three Observations
- * each (`p<N>-obs<K>`). Only `meta.lastUpdated` depends on the job: it is spread out before
- * the transaction time (Patient N one hour apart, Observations minutes after their Patient),
- * so it never exceeds transactionTime and `_since` has something to filter.
+ * Deterministic synthetic data. `patientCount` Patients (`p1`..`pN`), each with three
+ * Observations (`p<N>-obs<K>`), one Encounter (`p<N>-enc1`) and, for odd N, one Condition
+ * (`p<N>-cond1`); two Organizations (`o1`, `o2`) outside the patient compartment; the Group
+ * `g1` whose members are the odd-numbered Patients; and one deleted Observation per Patient
+ * (`p<N>-obs0`). Only times depend on the job: `meta.lastUpdated` is spread out before the
+ * transaction time (Patient N is N hours earlier, its other resources minutes after it), so
+ * it never exceeds transactionTime and `_since` has something to filter.
  */
 import { formatFhirInstant } from './fhir-time.js';
 
-export const EXPORT_TYPES = ['Patient', 'Observation'] as const;
+/** Every type a system-level export offers, in output order. */
+export const EXPORT_TYPES = ['Patient', 'Observation', 'Encounter', 'Condition', 'Organization'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
+
+/** The exportable types in the Patient compartment (what Patient- and Group-level exports offer). */
+export const PATIENT_COMPARTMENT_TYPES: readonly ExportType[] = ['Patient', 'Observation', 'Encounter', 'Condition'];
 
 export function isExportType(name: string): name is ExportType {
   return (EXPORT_TYPES as readonly string[]).includes(name);
 }
 
 export const OBSERVATIONS_PER_PATIENT = 3;
+export const ORGANIZATION_COUNT = 2;
+/** Ids of the synthetic Groups. */
+export const GROUP_IDS: readonly string[] = ['g1'];
+export const GROUP_IDENTIFIER_SYSTEM = 'urn:fhir-async-conformance:group';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const GIVEN = ['Ada', 'Ben', 'Cleo', 'Dev', 'Ema', 'Finn', 'Gia', 'Hugo', 'Ines', 'Jon'];
 const FAMILY = ['Abbott', 'Baker', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Haddad', 'Ito'];
 
-interface ObservationKind {
+interface Kind {
   code: string;
   display: string;
   unit: string;
@@ -28,10 +39,15 @@ interface ObservationKind {
   base: number;
 }
 
-const OBSERVATION_KINDS: readonly ObservationKind[] = [
+const OBSERVATION_KINDS: readonly Kind[] = [
   { code: '8867-4', display: 'Heart rate', unit: 'beats/minute', ucum: '/min', base: 60 },
   { code: '8480-6', display: 'Systolic blood pressure', unit: 'mmHg', ucum: 'mm[Hg]', base: 110 },
   { code: '29463-7', display: 'Body weight', unit: 'kg', ucum: 'kg', base: 55 },
+];
+
+const CONDITION_CODES = [
+  { code: '38341003', display: 'Hypertensive disorder' },
+  { code: '44054006', display: 'Diabetes mellitus type 2' },
 ];
 
 export interface DatasetOptions {
@@ -40,54 +56,156 @@ export interface DatasetOptions {
   transactionTime: number;
 }
 
+/** A resource deleted from the server: exported only in a manifest's `deleted` files. */
+export interface DeletedResource {
+  type: ExportType;
+  id: string;
+  /** The Patient whose compartment held it. */
+  patientId: string;
+  /** Epoch ms of the deletion (before transactionTime). */
+  deletedAt: number;
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+function pick<T>(items: readonly T[], index: number): T {
+  const item = items[index % items.length];
+  if (item === undefined) throw new Error('empty synthetic data table');
+  return item;
 }
 
 function patientUpdatedAt(n: number, transactionTime: number): number {
   return transactionTime - n * HOUR_MS;
 }
 
-function buildPatient(n: number, transactionTime: number): fhir4.Patient {
+function meta(at: number): fhir4.Meta {
+  return { lastUpdated: formatFhirInstant(at) };
+}
+
+function buildPatient(n: number, t: number): fhir4.Patient {
   return {
     resourceType: 'Patient',
     id: `p${n}`,
-    meta: { lastUpdated: formatFhirInstant(patientUpdatedAt(n, transactionTime)) },
-    name: [{ family: FAMILY[n % FAMILY.length] ?? 'Doe', given: [GIVEN[n % GIVEN.length] ?? 'Sam'] }],
+    meta: meta(patientUpdatedAt(n, t)),
+    name: [{ family: pick(FAMILY, n), given: [pick(GIVEN, n)] }],
     gender: n % 2 === 0 ? 'female' : 'male',
     birthDate: `${1940 + ((n * 7) % 70)}-${pad2(1 + (n % 12))}-${pad2(1 + (n % 28))}`,
+    managingOrganization: { reference: `Organization/o${1 + (n % ORGANIZATION_COUNT)}` },
   };
 }
 
-function buildObservation(n: number, k: number, transactionTime: number): fhir4.Observation {
-  const kind = OBSERVATION_KINDS[(k - 1) % OBSERVATION_KINDS.length] ?? OBSERVATION_KINDS[0];
-  if (kind === undefined) throw new Error('no observation kinds configured');
+function buildObservation(n: number, k: number, t: number): fhir4.Observation {
+  const kind = pick(OBSERVATION_KINDS, k - 1);
   return {
     resourceType: 'Observation',
     id: `p${n}-obs${k}`,
-    meta: { lastUpdated: formatFhirInstant(patientUpdatedAt(n, transactionTime) + k * 10 * MINUTE_MS) },
+    meta: meta(patientUpdatedAt(n, t) + k * 10 * MINUTE_MS),
     status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: kind.code, display: kind.display }] },
     subject: { reference: `Patient/p${n}` },
+    encounter: { reference: `Encounter/p${n}-enc1` },
     effectiveDateTime: `2024-${pad2(1 + (n % 12))}-${pad2(1 + (k % 28))}T09:00:00Z`,
-    valueQuantity: {
-      value: kind.base + ((n * 13 + k * 7) % 40),
-      unit: kind.unit,
-      system: 'http://unitsofmeasure.org',
-      code: kind.ucum,
-    },
+    valueQuantity: { value: kind.base + ((n * 13 + k * 7) % 40), unit: kind.unit, system: 'http://unitsofmeasure.org', code: kind.ucum },
   };
+}
+
+function buildEncounter(n: number, t: number): fhir4.Encounter {
+  return {
+    resourceType: 'Encounter',
+    id: `p${n}-enc1`,
+    meta: meta(patientUpdatedAt(n, t) + 5 * MINUTE_MS),
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+    subject: { reference: `Patient/p${n}` },
+    period: { start: `2024-${pad2(1 + (n % 12))}-01T08:30:00Z`, end: `2024-${pad2(1 + (n % 12))}-01T09:30:00Z` },
+  };
+}
+
+function buildCondition(n: number, t: number): fhir4.Condition {
+  const code = pick(CONDITION_CODES, n);
+  return {
+    resourceType: 'Condition',
+    id: `p${n}-cond1`,
+    meta: meta(patientUpdatedAt(n, t) + 40 * MINUTE_MS),
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    code: { coding: [{ system: 'http://snomed.info/sct', ...code }] },
+    subject: { reference: `Patient/p${n}` },
+  };
+}
+
+function buildOrganization(n: number, t: number): fhir4.Organization {
+  return {
+    resourceType: 'Organization',
+    id: `o${n}`,
+    meta: meta(t - (1000 + n) * HOUR_MS),
+    active: true,
+    name: `Synthetic Clinic ${n}`,
+  };
+}
+
+function buildPatientResources(type: ExportType, n: number, t: number): fhir4.Resource[] {
+  if (type === 'Patient') return [buildPatient(n, t)];
+  if (type === 'Encounter') return [buildEncounter(n, t)];
+  if (type === 'Condition') return n % 2 === 1 ? [buildCondition(n, t)] : [];
+  if (type === 'Observation') {
+    return Array.from({ length: OBSERVATIONS_PER_PATIENT }, (_, i) => buildObservation(n, i + 1, t));
+  }
+  return [];
+}
+
+/** The resources of `type` in Patient `pN`'s compartment, in a stable order (none for Organization). */
+export function generatePatientResources(type: ExportType, n: number, opts: DatasetOptions): fhir4.Resource[] {
+  return buildPatientResources(type, n, opts.transactionTime);
 }
 
 /** All resources of `type` in the synthetic data set, in a stable order. */
 export function generateResources(type: ExportType, opts: DatasetOptions): fhir4.Resource[] {
-  const resources: fhir4.Resource[] = [];
-  for (let n = 1; n <= opts.patientCount; n++) {
-    if (type === 'Patient') {
-      resources.push(buildPatient(n, opts.transactionTime));
-    } else {
-      for (let k = 1; k <= OBSERVATIONS_PER_PATIENT; k++) resources.push(buildObservation(n, k, opts.transactionTime));
-    }
+  if (type === 'Organization') {
+    return Array.from({ length: ORGANIZATION_COUNT }, (_, i) => buildOrganization(i + 1, opts.transactionTime));
   }
+  const resources: fhir4.Resource[] = [];
+  for (let n = 1; n <= opts.patientCount; n++) resources.push(...buildPatientResources(type, n, opts.transactionTime));
   return resources;
+}
+
+/** The number N of a synthetic Patient id `pN` that exists in the data set, else undefined. */
+export function parsePatientNumber(id: string, patientCount: number): number | undefined {
+  const match = /^p([1-9][0-9]*)$/.exec(id);
+  const n = match === null ? NaN : Number(match[1]);
+  return Number.isSafeInteger(n) && n <= patientCount ? n : undefined;
+}
+
+/** Patient numbers that are members of Group `id`, or undefined when there is no such Group. */
+export function listGroupMembers(id: string, patientCount: number): number[] | undefined {
+  if (!GROUP_IDS.includes(id)) return undefined;
+  return Array.from({ length: patientCount }, (_, i) => i + 1).filter((n) => n % 2 === 1);
+}
+
+/** The Group resource `id`, or undefined when there is no such Group. */
+export function buildGroup(id: string, opts: DatasetOptions): fhir4.Group | undefined {
+  const members = listGroupMembers(id, opts.patientCount);
+  if (members === undefined) return undefined;
+  return {
+    resourceType: 'Group',
+    id,
+    meta: meta(opts.transactionTime - 2000 * HOUR_MS),
+    identifier: [{ system: GROUP_IDENTIFIER_SYSTEM, value: id }],
+    type: 'person',
+    actual: true,
+    name: 'Odd-numbered synthetic patients',
+    quantity: members.length,
+    ...(members.length > 0 ? { member: members.map((n) => ({ entity: { reference: `Patient/p${n}` } })) } : {}),
+  };
+}
+
+/** Resources deleted from the server (one Observation per Patient), oldest Patient last. */
+export function generateDeletedResources(opts: DatasetOptions): DeletedResource[] {
+  return Array.from({ length: opts.patientCount }, (_, i) => ({
+    type: 'Observation' as const,
+    id: `p${i + 1}-obs0`,
+    patientId: `p${i + 1}`,
+    deletedAt: patientUpdatedAt(i + 1, opts.transactionTime) + 50 * MINUTE_MS,
+  }));
 }

@@ -1,130 +1,133 @@
 /**
- * Kick-off parameters for $export, from a query string (GET) or a FHIR Parameters body
- * (POST), interpreted per Bulk Data v2: `_outputFormat`, `_type` (comma list and/or
- * repeated), `_since` (FHIR instant). Anything else is rejected as not supported, unless
- * the client sent `Prefer: handling=lenient`, in which case it is ignored and reported in
- * the manifest's `error` array.
+ * Kick-off parameters for $export, interpreted per Bulk Data v2: `_outputFormat`, `_since`,
+ * `_until`, `_type`, `_elements`, `patient`, `_typeFilter`, `includeAssociatedData`,
+ * `_maximumFileSize`, `_minimumFileSize`. A repeated list parameter equals one
+ * comma-delimited value. An unsupported parameter or value is refused with 400, unless the
+ * client sent `Prefer: handling=lenient`: then it is ignored and reported in the manifest's
+ * `error` array. An unprocessable `_typeFilter` query does not fail the kick-off but the job.
  */
-import { parseFhirInstant } from '../fhir-time.js';
+import type { FaultSet } from '../faults/fault-set.js';
 import { invalid, type Checked } from '../operation-outcome.js';
-import { EXPORT_TYPES, isExportType, type ExportType } from '../synthetic-data.js';
+import type { ExportType } from '../synthetic-data.js';
+import type { ElementSelector } from './elements.js';
+import {
+  parseAssociatedData,
+  parseElements,
+  parseFileSizes,
+  parseInstants,
+  parseOutputFormat,
+  parsePatients,
+  parseTypeFilters,
+  parseTypes,
+  type ParamNotes,
+} from './param-parsers.js';
+import type { TypeFilter } from './type-filter.js';
 
-export interface RawParam {
-  name: string;
-  value: string;
-}
+import type { RawParam } from './raw-params.js';
+
+export { collectParametersBody, collectQueryParams, type RawParam } from './raw-params.js';
+export { NDJSON_FORMATS } from './param-parsers.js';
+
+export type ExportLevel = 'system' | 'patient' | 'group';
 
 export interface ExportParams {
+  level: ExportLevel;
+  /** The Group of a Group-level export. */
+  groupId: string | undefined;
   outputFormat: string;
   types: readonly ExportType[];
-  /** Epoch ms of `_since`, when given. */
+  /** Epoch ms of `_since` / `_until`, when given. */
   since: number | undefined;
-  /** Unsupported parameters ignored under handling=lenient, as `name=value`. */
+  until: number | undefined;
+  /** Patient numbers (N of `pN`) the export is limited to; undefined = no patient restriction. */
+  patients: readonly number[] | undefined;
+  /** `_elements`; undefined = whole resources. */
+  elements: readonly ElementSelector[] | undefined;
+  typeFilters: readonly TypeFilter[];
+  includeAssociatedData: readonly string[];
+  maxFileSize: number | undefined;
+  minFileSize: number | undefined;
+  /** Diagnostics for what was ignored under handling=lenient (one per parameter or value). */
   ignored: readonly string[];
+  /** Set when the job must fail once it has run (an unprocessable `_typeFilter`). */
+  failure: string | undefined;
 }
 
-export const NDJSON_FORMATS: readonly string[] = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'];
-
-export function collectQueryParams(url: URL): RawParam[] {
-  return [...url.searchParams.entries()].map(([name, value]) => ({ name, value }));
+export interface InterpretContext {
+  level: ExportLevel;
+  groupId?: string;
+  /** Members (patient numbers) of the Group of a Group-level export. */
+  groupMembers?: readonly number[];
+  patientCount: number;
+  lenient: boolean;
+  faults: FaultSet;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const KNOWN = [
+  '_outputFormat',
+  '_since',
+  '_until',
+  '_type',
+  '_elements',
+  'patient',
+  '_typeFilter',
+  'includeAssociatedData',
+  '_maximumFileSize',
+  '_minimumFileSize',
+];
 
-function readParameterEntry(entry: unknown, index: number): Checked<RawParam> {
-  if (!isRecord(entry) || typeof entry['name'] !== 'string') {
-    return invalid(`Parameters.parameter[${index}] must be an object with a string name`);
-  }
-  const valueKeys = Object.keys(entry).filter((key) => key.startsWith('value'));
-  const key = valueKeys[0];
-  const value = key === undefined ? undefined : entry[key];
-  if (valueKeys.length !== 1 || typeof value !== 'string') {
-    return invalid(`Parameters.parameter[${index}] ("${entry['name']}") must have exactly one primitive value[x]`);
-  }
-  return { ok: true, value: { name: entry['name'], value } };
-}
-
-/** Parses a POST body that must be a FHIR Parameters resource. */
-export function collectParametersBody(text: string): Checked<RawParam[]> {
-  if (text.trim() === '') return { ok: true, value: [] };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return invalid('request body is not valid JSON');
-  }
-  if (!isRecord(body) || body['resourceType'] !== 'Parameters') {
-    return invalid('request body must be a FHIR Parameters resource');
-  }
-  const entries = body['parameter'] ?? [];
-  if (!Array.isArray(entries)) return invalid('Parameters.parameter must be an array');
-  const params: RawParam[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const read = readParameterEntry(entry, index);
-    if (!read.ok) return read;
-    params.push(read.value);
-  }
-  return { ok: true, value: params };
-}
-
-function parseOutputFormat(values: readonly string[]): Checked<string> {
-  if (values.length === 0) return { ok: true, value: 'application/fhir+ndjson' };
-  if (values.length > 1) return invalid('_outputFormat may be given only once');
-  // An unencoded '+' in a query string arrives as a space; accept it as '+'.
-  const format = (values[0] ?? '').trim().replace(/ /g, '+').toLowerCase();
-  if (!NDJSON_FORMATS.includes(format)) {
-    return invalid(`_outputFormat "${values[0] ?? ''}" is not supported; use one of ${NDJSON_FORMATS.join(', ')}`, 'not-supported');
-  }
-  return { ok: true, value: format };
-}
-
-function parseTypes(values: readonly string[]): Checked<readonly ExportType[]> {
-  if (values.length === 0) return { ok: true, value: EXPORT_TYPES };
-  const types: ExportType[] = [];
-  for (const name of values.flatMap((value) => value.split(',')).map((part) => part.trim())) {
-    if (name === '') return invalid('_type contains an empty resource type');
-    if (!isExportType(name)) {
-      return invalid(`_type "${name}" is not supported; supported types: ${EXPORT_TYPES.join(', ')}`, 'not-supported');
+function checkUnknownParams(raw: readonly RawParam[], ctx: InterpretContext, notes: ParamNotes): Checked<null> {
+  for (const param of raw.filter((p) => !KNOWN.includes(p.name))) {
+    const message = `parameter "${param.name}" is not supported`;
+    if (ctx.lenient) {
+      notes.ignored.push(`${message}; it was ignored (${param.name}=${param.value})`);
+      // Fault KICKOFF-14: an unsupported parameter is ignored silently instead of refused.
+    } else if (!ctx.faults.has('unsupported-parameter-ignored')) {
+      return invalid(`${message} (send Prefer: handling=lenient to have it ignored)`, 'not-supported');
     }
-    if (!types.includes(name)) types.push(name);
   }
-  return { ok: true, value: EXPORT_TYPES.filter((type) => types.includes(type)) };
-}
-
-function parseSince(values: readonly string[]): Checked<number | undefined> {
-  if (values.length === 0) return { ok: true, value: undefined };
-  if (values.length > 1) return invalid('_since may be given only once');
-  const since = parseFhirInstant(values[0] ?? '');
-  if (since === undefined) return invalid(`_since "${values[0] ?? ''}" is not a FHIR instant (e.g. 2024-01-01T00:00:00Z)`);
-  return { ok: true, value: since };
+  return { ok: true, value: null };
 }
 
 /** Validates raw parameters into ExportParams, or the 400 to answer. */
-export function interpretExportParams(raw: readonly RawParam[], lenient: boolean): Checked<ExportParams> {
+export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretContext): Checked<ExportParams> {
   const valuesOf = (name: string): string[] => raw.filter((p) => p.name === name).map((p) => p.value);
-  const unknown = raw.filter((p) => !['_outputFormat', '_type', '_since'].includes(p.name));
-  const first = unknown[0];
-  if (first !== undefined && !lenient) {
-    return invalid(
-      `parameter "${first.name}" is not supported (send Prefer: handling=lenient to have it ignored)`,
-      'not-supported',
-    );
-  }
-  const outputFormat = parseOutputFormat(valuesOf('_outputFormat'));
+  const notes: ParamNotes = { lenient: ctx.lenient, ignored: [], failure: undefined };
+  const unknown = checkUnknownParams(raw, ctx, notes);
+  if (!unknown.ok) return unknown;
+  const outputFormat = parseOutputFormat(valuesOf('_outputFormat'), ctx.faults);
   if (!outputFormat.ok) return outputFormat;
-  const types = parseTypes(valuesOf('_type'));
+  const instants = parseInstants(valuesOf('_since'), valuesOf('_until'), ctx.faults);
+  if (!instants.ok) return instants;
+  const types = parseTypes(valuesOf('_type'), ctx, notes);
   if (!types.ok) return types;
-  const since = parseSince(valuesOf('_since'));
-  if (!since.ok) return since;
+  const elements = parseElements(valuesOf('_elements'), notes);
+  if (!elements.ok) return elements;
+  const patients = parsePatients(valuesOf('patient'), ctx, notes);
+  if (!patients.ok) return patients;
+  const typeFilters = parseTypeFilters(valuesOf('_typeFilter'), notes);
+  if (!typeFilters.ok) return typeFilters;
+  const associated = parseAssociatedData(valuesOf('includeAssociatedData'), notes);
+  if (!associated.ok) return associated;
+  const sizes = parseFileSizes(valuesOf('_maximumFileSize'), valuesOf('_minimumFileSize'));
+  if (!sizes.ok) return sizes;
   return {
     ok: true,
     value: {
+      level: ctx.level,
+      groupId: ctx.groupId,
       outputFormat: outputFormat.value,
       types: types.value,
-      since: since.value,
-      ignored: unknown.map((p) => `${p.name}=${p.value}`),
+      since: instants.value.since,
+      until: instants.value.until,
+      patients: patients.value,
+      elements: elements.value,
+      typeFilters: typeFilters.value,
+      includeAssociatedData: associated.value,
+      maxFileSize: sizes.value.max,
+      minFileSize: sizes.value.min,
+      ignored: notes.ignored,
+      failure: notes.failure,
     },
   };
 }

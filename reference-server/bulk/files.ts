@@ -1,25 +1,54 @@
-/** `GET <file url>`: one NDJSON output file of a completed export job. */
+/**
+ * `GET <file url>`: one NDJSON file (output, error or deleted) of a completed export job,
+ * `application/fhir+ndjson`, gzip-compressed with `Content-Encoding: gzip` when the client
+ * accepts it. `Accept` is optional and not needed (NDJSON is the only format).
+ */
+import { gzipSync } from 'node:zlib';
 import type { RequestContext } from '../context.js';
 import { FHIR_NDJSON, PLAIN_JSON, sendError, sendText } from '../http-util.js';
-import { findExportFile, listExportOutput, renderNdjson } from './export-output.js';
+import { acceptsGzip } from './content-coding.js';
+import { findExportFile, listExportOutput, renderNdjson, type ExportFile } from './export-output.js';
 
-export function handleFile(ctx: RequestContext): void {
+const NOT_FOUND = { status: 404, code: 'not-found', diagnostics: 'no export file at this URL (unknown, expired or deleted)' } as const;
+
+function findFile(ctx: RequestContext): ExportFile | undefined {
   const { config, exportJobs } = ctx.state;
   const [fileKey = '', fileName = ''] = ctx.pathParams;
   const job = exportJobs.getByFileKey(fileKey);
-  const file =
-    job === undefined || exportJobs.phase(job) !== 'complete'
-      ? undefined
-      : findExportFile(listExportOutput(job, config.patientCount), fileName);
+  if (job === undefined || exportJobs.phase(job) !== 'complete') return undefined;
+  const output = listExportOutput(job, config);
+  // Fault MAN-11: the last output file listed in the manifest cannot be fetched.
+  if (config.faults.has('output-file-404') && output.output.at(-1)?.name === fileName) return undefined;
+  return findExportFile(output, fileName);
+}
+
+function sendCompressed(ctx: RequestContext, body: string, contentType: string): void {
+  const gzipped = gzipSync(Buffer.from(body, 'utf8'));
+  const { res } = ctx;
+  res.statusCode = 200;
+  res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
+  res.setHeader('Vary', 'Accept-Encoding');
+  // Fault FILE-04: the body is gzip-compressed but Content-Encoding does not say so.
+  if (!ctx.state.config.faults.has('gzip-without-content-encoding')) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', gzipped.length);
+  res.end(gzipped);
+}
+
+export function handleFile(ctx: RequestContext): void {
+  const { faults } = ctx.state.config;
+  const file = findFile(ctx);
   if (file === undefined) {
-    sendError(ctx.res, {
-      status: 404,
-      code: 'not-found',
-      diagnostics: 'no export file at this URL (unknown, expired or deleted)',
-    });
+    sendError(ctx.res, NOT_FOUND);
+    return;
+  }
+  // Fault FILE-02: a file request without Accept is refused although Accept is optional.
+  if (faults.has('file-requires-accept') && ctx.req.headers.accept === undefined) {
+    sendError(ctx.res, { status: 406, code: 'not-supported', diagnostics: 'send Accept: application/fhir+ndjson' });
     return;
   }
   // Fault FILE-01: NDJSON served with the wrong media type.
-  const contentType = config.faults.has('file-wrong-content-type') ? PLAIN_JSON : FHIR_NDJSON;
-  sendText(ctx.res, 200, renderNdjson(file.resources), { contentType });
+  const contentType = faults.has('file-wrong-content-type') ? PLAIN_JSON : FHIR_NDJSON;
+  const body = renderNdjson(file.lines);
+  if (acceptsGzip(ctx.req.headers['accept-encoding'])) sendCompressed(ctx, body, contentType);
+  else sendText(ctx.res, 200, body, { contentType, headers: { Vary: 'Accept-Encoding' } });
 }

@@ -1,24 +1,26 @@
 /**
- * Kick-off of a system-level export: `GET /$export?...` or `POST /$export` with a
- * Parameters body. Requires `Prefer: respond-async`; answers 202 with an absolute
- * Content-Location (the status URL) and `Vary: Prefer`.
+ * Kick-off of a bulk export at system level (`[base]/$export`), for all patients
+ * (`[base]/Patient/$export`) or for a Group's members (`[base]/Group/[id]/$export`), by GET
+ * with query parameters or POST with a Parameters body. Requires `Prefer: respond-async`;
+ * answers 202 with an absolute Content-Location (the status URL) and `Vary: Prefer`.
+ * Under `bulkVersion: 'v4'` only POST may kick off (Bulk Data 4.0); GET gets 405.
  */
-import type { ExportJob, RequestContext } from '../context.js';
-import { PLAIN_JSON, readBody, sendError, sendInformation, sendJson } from '../http-util.js';
+import type { ExportJobPayload, RequestContext } from '../context.js';
+import { PLAIN_JSON, readBody, sendJson } from '../http-util.js';
 import type { Checked } from '../operation-outcome.js';
 import { parsePrefer } from '../prefer.js';
+import { listGroupMembers } from '../synthetic-data.js';
 import {
   collectParametersBody,
   collectQueryParams,
   interpretExportParams,
-  type ExportParams,
+  type ExportLevel,
+  type InterpretContext,
   type RawParam,
 } from './export-params.js';
 import { listExportOutput } from './export-output.js';
+import { createExportJob, sendAccepted, sendKickoffError, VARY } from './kickoff-response.js';
 import { buildManifest } from './manifest.js';
-import { statusPath } from './paths.js';
-
-const VARY = { Vary: 'Prefer' };
 
 async function collectRawParams(ctx: RequestContext): Promise<Checked<RawParam[]>> {
   const query = collectQueryParams(ctx.url);
@@ -29,67 +31,92 @@ async function collectRawParams(ctx: RequestContext): Promise<Checked<RawParam[]
   return fromBody.ok ? { ok: true, value: [...query, ...fromBody.value] } : fromBody;
 }
 
-/** Creates the job, or answers 429 when the store is full and returns undefined. */
-function createJob(ctx: RequestContext, params: ExportParams, durationMs: number): ExportJob | undefined {
-  const requestUrl = `${ctx.baseUrl}${ctx.req.url ?? '/'}`;
-  const created = ctx.state.exportJobs.create({ ...params, requestUrl }, durationMs);
-  if (created.ok) return created.job;
-  const retryAfter = String(Math.max(1, ctx.state.config.retryAfter.seconds));
-  sendError(ctx.res, {
-    status: 429,
-    code: 'throttled',
-    diagnostics: 'too many export jobs are held by this server; retry later or DELETE finished jobs',
-    headers: { ...VARY, 'Retry-After': retryAfter },
-  });
-  return undefined;
+/** The kick-off URL for the manifest's `request`: as received for GET, without parameters for POST. */
+function describeRequest(ctx: RequestContext): string {
+  const target = ctx.req.url ?? '/';
+  return `${ctx.baseUrl}${ctx.req.method === 'POST' ? (target.split('?')[0] ?? '/') : target}`;
 }
 
-function contentLocation(ctx: RequestContext, job: ExportJob): Record<string, string> {
-  const faults = ctx.state.config.faults;
-  // Faults KICKOFF-02: Content-Location missing, or relative.
-  if (faults.has('no-content-location')) return {};
-  if (faults.has('relative-content-location')) return { 'Content-Location': statusPath(job.id) };
-  return { 'Content-Location': `${ctx.baseUrl}${statusPath(job.id)}` };
+/** Where the export applies, or undefined after answering 404/405 for it. */
+function resolveScope(ctx: RequestContext, level: ExportLevel): Omit<InterpretContext, 'lenient'> | undefined {
+  const { config } = ctx.state;
+  if (config.bulkVersion === 'v4' && ctx.req.method === 'GET') {
+    sendKickoffError(ctx, {
+      status: 405,
+      code: 'not-supported',
+      diagnostics: 'Bulk Data 4.0: an export is kicked off by POST with a Parameters body, not by GET',
+      headers: { Allow: 'POST' },
+    });
+    return undefined;
+  }
+  // Fault KICKOFF-07: Patient-level export is not offered.
+  if (level === 'patient' && config.faults.has('patient-export-not-supported')) {
+    sendKickoffError(ctx, { status: 404, code: 'not-found', diagnostics: 'Patient/$export is not supported' });
+    return undefined;
+  }
+  const base = { level, patientCount: config.patientCount, faults: config.faults };
+  if (level !== 'group') return base;
+  const groupId = ctx.pathParams[0] ?? '';
+  const groupMembers = listGroupMembers(groupId, config.patientCount);
+  if (groupMembers === undefined) {
+    sendKickoffError(ctx, { status: 404, code: 'not-found', diagnostics: `Group/${groupId} does not exist` });
+    return undefined;
+  }
+  return { ...base, groupId, groupMembers };
 }
 
-function sendManifestNow(ctx: RequestContext, params: ExportParams): void {
-  const job = createJob(ctx, params, 0);
+function sendManifestNow(ctx: RequestContext, payload: ExportJobPayload): void {
+  const job = createExportJob(ctx, payload, 0);
   if (job === undefined) return;
-  const files = listExportOutput(job, ctx.state.config.patientCount);
-  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: ctx.state.config.faults });
+  const { config } = ctx.state;
+  const files = listExportOutput(job, config);
+  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion });
   sendJson(ctx.res, 200, manifest, { contentType: PLAIN_JSON, headers: VARY });
 }
 
-export async function handleKickoff(ctx: RequestContext): Promise<void> {
+async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
+  const scope = resolveScope(ctx, level);
+  if (scope === undefined) {
+    ctx.req.resume();
+    return;
+  }
   const raw = await collectRawParams(ctx);
   if (!raw.ok) {
-    sendError(ctx.res, { ...raw.error, headers: { ...VARY, ...raw.error.headers } });
+    sendKickoffError(ctx, raw.error);
     return;
   }
   const prefs = parsePrefer(ctx.req.headers.prefer);
   if (!prefs.has('respond-async')) {
-    sendError(ctx.res, {
-      status: 400,
-      code: 'invalid',
-      diagnostics: '$export is only available asynchronously: send the header Prefer: respond-async',
-      headers: VARY,
-    });
+    const diagnostics = '$export is only available asynchronously: send the header Prefer: respond-async';
+    sendKickoffError(ctx, { status: 400, code: 'invalid', diagnostics });
     return;
   }
-  const params = interpretExportParams(raw.value, prefs.get('handling')?.value === 'lenient');
+  const params = interpretExportParams(raw.value, { ...scope, lenient: prefs.get('handling')?.value === 'lenient' });
   if (!params.ok) {
-    sendError(ctx.res, { ...params.error, headers: VARY });
+    sendKickoffError(ctx, params.error);
     return;
   }
+  const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx) };
   // Fault KICKOFF-02: complete synchronously and answer 200 with the manifest.
   if (ctx.state.config.faults.has('kickoff-200')) {
-    sendManifestNow(ctx, params.value);
+    sendManifestNow(ctx, payload);
     return;
   }
-  const job = createJob(ctx, params.value, ctx.state.config.jobDurationMs);
-  if (job === undefined) return;
-  sendInformation(ctx.res, 202, 'export job accepted; poll the Content-Location URL for its status', {
-    ...VARY,
-    ...contentLocation(ctx, job),
-  });
+  const job = createExportJob(ctx, payload, ctx.state.config.jobDurationMs);
+  if (job !== undefined) sendAccepted(ctx, job);
+}
+
+/** `[base]/$export` */
+export function handleKickoff(ctx: RequestContext): Promise<void> {
+  return kickOff(ctx, 'system');
+}
+
+/** `[base]/Patient/$export` */
+export function handlePatientKickoff(ctx: RequestContext): Promise<void> {
+  return kickOff(ctx, 'patient');
+}
+
+/** `[base]/Group/[id]/$export` */
+export function handleGroupKickoff(ctx: RequestContext): Promise<void> {
+  return kickOff(ctx, 'group');
 }

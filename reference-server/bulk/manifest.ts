@@ -1,23 +1,34 @@
-/** The Bulk Data v2 completion manifest for an export job. */
-import { formatFhirInstant } from '../fhir-time.js';
-import type { FaultSet } from '../faults/fault-set.js';
+/**
+ * The completion manifest for an export job. Bulk Data v2 (default): `transactionTime`,
+ * `request`, `requiresAccessToken`, `output`, `deleted` (when `_since` was given), `error`.
+ * Bulk Data 4.0 (`bulkVersion: 'v4'`): no `request`, and `outcome` instead of `error`.
+ */
 import type { ExportJob } from '../context.js';
+import type { FaultSet } from '../faults/fault-set.js';
+import { formatFhirInstant } from '../fhir-time.js';
 import type { ExportFile, ExportOutput } from './export-output.js';
 import { filePath } from './paths.js';
 
+export type BulkVersion = 'v2' | 'v4';
+
 export interface ManifestItem {
-  type: string;
+  /** Absent only under the `output-item-without-type` fault. */
+  type?: string;
   url: string;
-  count: number;
+  /** A number, except under the `manifest-count-string` fault. */
+  count: number | string;
 }
 
 export interface BulkManifest {
   transactionTime: string;
-  request: string;
+  request?: string;
   /** Always boolean, except under the `manifest-requires-access-token-string` fault. */
   requiresAccessToken: boolean | string;
   output: ManifestItem[];
-  error: ManifestItem[];
+  deleted?: ManifestItem[];
+  error?: ManifestItem[];
+  outcome?: ManifestItem[];
+  extension?: unknown;
 }
 
 export interface ManifestInput {
@@ -25,22 +36,52 @@ export interface ManifestInput {
   files: ExportOutput;
   baseUrl: string;
   faults: FaultSet;
+  version: BulkVersion;
 }
 
 function toItem(file: ExportFile, input: ManifestInput): ManifestItem {
+  const { faults } = input;
   const path = filePath(input.job.fileKey, file.name);
   // Fault MAN-04: relative output URLs.
-  const url = input.faults.has('manifest-relative-output-url') ? path : `${input.baseUrl}${path}`;
-  return { type: file.type, url, count: file.resources.length };
+  const url = faults.has('manifest-relative-output-url') ? path : `${input.baseUrl}${path}`;
+  // Faults MAN-04: count off by one, or a string instead of a number.
+  const count = faults.has('manifest-count-mismatch') ? file.lines.length + 1 : file.lines.length;
+  return { type: file.type, url, count: faults.has('manifest-count-string') ? String(count) : count };
+}
+
+function toOutputItem(file: ExportFile, input: ManifestInput): ManifestItem {
+  const item = toItem(file, input);
+  // Fault MAN-04: output items without `type`.
+  if (input.faults.has('output-item-without-type')) delete item.type;
+  return item;
+}
+
+function formatTransactionTime(input: ManifestInput): string {
+  const instant = formatFhirInstant(input.job.createdAt);
+  // Fault MAN-01: transactionTime without a time zone, so not a FHIR instant.
+  return input.faults.has('transaction-time-not-instant') ? instant.replace(/\.\d+Z$/, '').replace('T', ' ') : instant;
 }
 
 export function buildManifest(input: ManifestInput): BulkManifest {
-  return {
-    transactionTime: formatFhirInstant(input.job.createdAt),
-    request: input.job.payload.requestUrl,
+  const { faults, files, job, version } = input;
+  // Fault MAN-02: the kick-off URL is not reported.
+  const withRequest = version === 'v2' && !faults.has('manifest-without-request');
+  // Fault MAN-05 (SHOULD): no deleted array although _since was given.
+  const withDeleted = job.payload.since !== undefined && !faults.has('since-without-deleted');
+  const manifest: BulkManifest = {
+    transactionTime: formatTransactionTime(input),
+    ...(withRequest ? { request: job.payload.requestUrl } : {}),
     // Fault MAN-03: requiresAccessToken as a string.
-    requiresAccessToken: input.faults.has('manifest-requires-access-token-string') ? 'false' : false,
-    output: input.files.output.map((file) => toItem(file, input)),
-    error: input.files.error.map((file) => toItem(file, input)),
+    requiresAccessToken: faults.has('manifest-requires-access-token-string') ? 'false' : false,
+    output: files.output.map((file) => toOutputItem(file, input)),
+    ...(withDeleted ? { deleted: files.deleted.map((file) => toItem(file, input)) } : {}),
   };
+  const messages = files.error.map((file) => toItem(file, input));
+  // Fault MAN-06: the error (4.0: outcome) array is left out.
+  if (!faults.has('manifest-without-error-array')) manifest[version === 'v4' ? 'outcome' : 'error'] = messages;
+  // Fault MAN-08: an extension that is an array, not the JSON object Bulk Data v2 requires.
+  if (faults.has('manifest-extension-not-object') && version === 'v2') {
+    manifest.extension = [{ url: 'https://example.org/fhir-async-conformance/export-level', valueCode: job.payload.level }];
+  }
+  return manifest;
 }

@@ -2,6 +2,10 @@
 
 export const EXPORT_PATH = '/$export';
 export const EXPORT_PATTERN = /^\/\$export$/;
+/** `[base]/Patient/$export`: all patients. */
+export const PATIENT_EXPORT_PATTERN = /^\/Patient\/\$export$/;
+/** `[base]/Group/[id]/$export`: the members of one Group (capture: the id). */
+export const GROUP_EXPORT_PATTERN = /^\/Group\/([^/]+)\/\$export$/;
 export const STATUS_PATTERN = /^\/_async\/([^/]+)$/;
 export const FILE_PATTERN = /^\/_files\/([^/]+)\/([^/]+)$/;
 

@@ -41,7 +41,7 @@ describe('output files', () => {
         expect(lastUpdated(line)).toBeLessThanOrEqual(transactionTime);
       }
     }
-    expect(counts).toEqual({ Patient: 4, Observation: 12 });
+    expect(counts).toEqual({ Patient: 4, Observation: 12, Encounter: 4, Condition: 2, Organization: 2 });
   });
 
   it('produces the expected synthetic resources', async () => {
@@ -82,6 +82,8 @@ describe('output files', () => {
     expect(manifest.output.map((item) => [item.type, item.count])).toEqual([
       ['Patient', 2],
       ['Observation', 6],
+      ['Encounter', 2],
+      ['Condition', 2],
     ]);
     for (const item of manifest.output) {
       for (const line of await fetchFile(item.url)) expect(lastUpdated(line)).toBeGreaterThan(Date.parse(since));
@@ -94,7 +96,7 @@ describe('output files', () => {
   it('lists ignored parameters as OperationOutcome files in manifest.error under handling=lenient', async () => {
     const clock = createFakeClock();
     const { baseUrl } = await startServer({ clock });
-    const kick = await get(`${baseUrl}/$export?_elements=id`, { Prefer: 'respond-async, handling=lenient' });
+    const kick = await get(`${baseUrl}/$export?organizeOutputBy=Patient`, { Prefer: 'respond-async, handling=lenient' });
     clock.advance(1_000);
     const manifest = (await (await get(kick.headers.get('content-location') ?? '')).json()) as Manifest;
     expect(manifest.error).toHaveLength(1);
