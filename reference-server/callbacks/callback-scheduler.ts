@@ -149,8 +149,10 @@ export class CallbackScheduler {
   }
 
   private buildHeaders(body: string): Record<string, string> {
+    // Fault CALLBACK-05: the Parameters body is labelled plain JSON.
+    const mediaType = this.opts.faults.has('callback-wrong-content-type') ? 'application/json' : 'application/fhir+json';
     const headers: Record<string, string> = {
-      'Content-Type': 'application/fhir+json; charset=utf-8',
+      'Content-Type': `${mediaType}; charset=utf-8`,
       Accept: 'application/fhir+json',
       'User-Agent': 'fhir-async-conformance-reference-server',
     };

@@ -28,6 +28,11 @@ export const CALLBACK_FAULTS = [
     description: 'The callback is sent without X-Callback-Signature and Authorization even when a secret or token is configured.',
   },
   {
+    name: 'callback-wrong-content-type',
+    requirement: 'CALLBACK-05',
+    description: 'The callback POST is labelled Content-Type: application/json instead of application/fhir+json.',
+  },
+  {
     name: 'callback-allow-list-ignored',
     requirement: 'CALLBACK-01',
     description: 'A callback-url whose host is off the allow-list is accepted at kick-off (202, not 400); delivery to a non-loopback host is still skipped.',

@@ -248,3 +248,12 @@ describe('CallbackScheduler faults (module level)', () => {
     expect(rig.posts[0]?.headers['Authorization']).toBeUndefined();
   });
 });
+
+describe('CallbackScheduler content type fault (module level)', () => {
+  it('callback-wrong-content-type: application/json instead of application/fhir+json', async () => {
+    const rig = createRig({ faults: ['callback-wrong-content-type'] });
+    rig.scheduler.schedule({ jobId: 'j1', url: CALLBACK, resultUrl: RESULT_URL, endsAt: START });
+    await rig.advance(0);
+    expect(rig.posts[0]?.headers['Content-Type']).toBe('application/json; charset=utf-8');
+  });
+});
