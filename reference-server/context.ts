@@ -1,6 +1,8 @@
 /** Shared server state and the per-request context every handler receives. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExportParams } from './bulk/export-params.js';
+import type { FhirStore } from './fhir-store.js';
+import type { InteractionJobPayload } from './interaction/job.js';
 import type { Job, JobStore } from './job-store.js';
 import type { ResolvedConfig } from './options.js';
 
@@ -15,6 +17,10 @@ export type ExportJob = Job<ExportJobPayload>;
 export interface ServerState {
   config: ResolvedConfig;
   exportJobs: JobStore<ExportJobPayload>;
+  /** Asynchronous REST interactions (Bundle, redirect and search-bulk modes); same status URL space. */
+  interactionJobs: JobStore<InteractionJobPayload>;
+  /** Resources behind read, search and create. */
+  fhirStore: FhirStore;
   /** `http://<bound host>:<port>`, used when there is no usable Host header. */
   fallbackBaseUrl: string;
 }

@@ -4,13 +4,24 @@
  * OperationOutcome instead of a crash. Unknown paths get 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleCancel } from './bulk/cancel.js';
+import { handleAsyncCancel, handleAsyncStatus } from './async/status-dispatch.js';
 import { handleFile } from './bulk/files.js';
 import { handleGroupKickoff, handleKickoff, handlePatientKickoff } from './bulk/kickoff.js';
 import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
-import { handleStatus } from './bulk/status.js';
 import { handleMetadata } from './capability.js';
 import type { Handler, ServerState } from './context.js';
+import { interactionHandler } from './interaction/kickoff.js';
+import {
+  INSTANCE_PATTERN,
+  OUTPUT_PATTERN,
+  REINDEX_PATTERN,
+  RESULT_PATTERN,
+  SYSTEM_PATTERN,
+  TYPE_PATTERN,
+} from './interaction/paths.js';
+import { handleResult } from './interaction/redirect.js';
+import { parseBatch, parseCreate, parseRead, parseReindex, parseSearch } from './interaction/request.js';
+import { handleSearchOutput } from './interaction/search-bulk.js';
 import { resolveBaseUrl, sendError } from './http-util.js';
 
 interface Route {
@@ -23,8 +34,14 @@ const ROUTES: readonly Route[] = [
   { pattern: EXPORT_PATTERN, methods: { GET: handleKickoff, POST: handleKickoff } },
   { pattern: PATIENT_EXPORT_PATTERN, methods: { GET: handlePatientKickoff, POST: handlePatientKickoff } },
   { pattern: GROUP_EXPORT_PATTERN, methods: { GET: handleGroupKickoff, POST: handleGroupKickoff } },
-  { pattern: STATUS_PATTERN, methods: { GET: handleStatus, DELETE: handleCancel } },
+  { pattern: STATUS_PATTERN, methods: { GET: handleAsyncStatus, DELETE: handleAsyncCancel } },
   { pattern: FILE_PATTERN, methods: { GET: handleFile } },
+  { pattern: SYSTEM_PATTERN, methods: { POST: interactionHandler(parseBatch) } },
+  { pattern: TYPE_PATTERN, methods: { GET: interactionHandler(parseSearch), POST: interactionHandler(parseCreate) } },
+  { pattern: INSTANCE_PATTERN, methods: { GET: interactionHandler(parseRead) } },
+  { pattern: REINDEX_PATTERN, methods: { POST: interactionHandler(parseReindex) } },
+  { pattern: RESULT_PATTERN, methods: { GET: handleResult } },
+  { pattern: OUTPUT_PATTERN, methods: { GET: handleSearchOutput } },
 ];
 
 function decodePath(pathname: string): string | undefined {

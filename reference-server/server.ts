@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerState } from './context.js';
+import { FhirStore } from './fhir-store.js';
 import { JobStore } from './job-store.js';
 import { resolveOptions, type ReferenceServerOptions } from './options.js';
 import { dispatch } from './router.js';
@@ -60,9 +61,12 @@ function formatHost(host: string): string {
 /** Starts the server. Rejects with UnknownFaultError / RangeError on bad options, Error on bind failure. */
 export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<RunningReferenceServer> {
   const config = resolveOptions(opts);
+  const jobStoreOptions = { clock: config.clock, maxJobs: config.maxJobs, retentionMs: config.jobRetentionMs };
   const state: ServerState = {
     config,
-    exportJobs: new JobStore({ clock: config.clock }),
+    exportJobs: new JobStore(jobStoreOptions),
+    interactionJobs: new JobStore(jobStoreOptions),
+    fhirStore: new FhirStore({ clock: config.clock, patientCount: config.patientCount }),
     fallbackBaseUrl: '',
   };
   const server = createServer((req, res) => {
