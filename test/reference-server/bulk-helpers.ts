@@ -23,6 +23,12 @@ export interface BulkManifest {
 
 export type Line = Record<string, unknown>;
 
+/** A fault demonstration, as faults.test.ts runs it (server started with the fault and `clock`). */
+export interface BulkFaultCase {
+  shows: string;
+  run(baseUrl: string, clock: FakeClock): Promise<void>;
+}
+
 export const LENIENT = { Prefer: 'respond-async, handling=lenient', Accept: 'application/fhir+json' };
 
 /** GET `<path><query>` (path such as `/$export`, `/Patient/$export`, `/Group/g1/$export`). */

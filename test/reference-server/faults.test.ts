@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer } from '../../reference-server/index.js';
+import { BULK_KICKOFF_FAULT_CASES } from './bulk-fault-cases-kickoff.js';
+import { BULK_OUTPUT_FAULT_CASES } from './bulk-fault-cases-output.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -31,6 +33,8 @@ async function manifestOf(baseUrl: string, clock: FakeClock): Promise<{ res: Res
 
 /** One case per fault: each demonstrates the broken behaviour on the wire. */
 const CASES: Record<string, FaultCase> = {
+  ...BULK_KICKOFF_FAULT_CASES,
+  ...BULK_OUTPUT_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {
