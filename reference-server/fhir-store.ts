@@ -1,23 +1,21 @@
 /**
- * The in-memory FHIR resources behind read, search and create: the synthetic Patients and
- * Observations (seeded lazily, on first use, with `lastUpdated` before the server start) and
- * Group `g1` (every synthetic Patient). Created resources get a random id, versionId "1" and
- * the clock's time as lastUpdated. Not shared with $export, which regenerates its data per job.
+ * The in-memory FHIR resources behind read, search and create: every exportable synthetic
+ * type (Patient, Observation, ...) and the synthetic Groups (`g1`), seeded lazily on first
+ * use with the server start as the data set's transaction time. Created resources get a
+ * random id, versionId "1" and the clock's time as lastUpdated. Not shared with $export,
+ * which regenerates its data per job (so created resources are not exported).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { formatFhirInstant } from './fhir-time.js';
-import { generateResources } from './synthetic-data.js';
+import { buildGroup, EXPORT_TYPES, generateResources, GROUP_IDS } from './synthetic-data.js';
 
-export const STORE_TYPES = ['Patient', 'Observation', 'Group'] as const;
+export const STORE_TYPES = [...EXPORT_TYPES, 'Group'] as const;
 export type StoreType = (typeof STORE_TYPES)[number];
 
 export function isStoreType(name: string): name is StoreType {
   return (STORE_TYPES as readonly string[]).includes(name);
 }
-
-export const GROUP_ID = 'g1';
-export const GROUP_IDENTIFIER_SYSTEM = 'urn:fhir-async-conformance:group';
 
 /** FHIR id: 1-64 of [A-Za-z0-9.-]. */
 export const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
@@ -29,22 +27,6 @@ export interface FhirStoreOptions {
 
 function withVersion<T extends fhir4.Resource>(resource: T, lastUpdated: string): T {
   return { ...resource, meta: { ...resource.meta, versionId: '1', lastUpdated } };
-}
-
-function buildGroup(patientCount: number, lastUpdated: string): fhir4.Group {
-  const member: fhir4.GroupMember[] = [];
-  for (let n = 1; n <= patientCount; n++) member.push({ entity: { reference: `Patient/p${n}` } });
-  return {
-    resourceType: 'Group',
-    id: GROUP_ID,
-    meta: { versionId: '1', lastUpdated },
-    identifier: [{ system: GROUP_IDENTIFIER_SYSTEM, value: GROUP_ID }],
-    type: 'person',
-    actual: true,
-    name: 'All synthetic patients',
-    quantity: patientCount,
-    ...(member.length > 0 ? { member } : {}),
-  };
 }
 
 export class FhirStore {
@@ -63,7 +45,7 @@ export class FhirStore {
     if (this.seeded !== undefined) return this.seeded;
     const dataset = { patientCount: this.patientCount, transactionTime: this.createdAt };
     const tables = new Map<StoreType, Map<string, fhir4.Resource>>();
-    for (const type of ['Patient', 'Observation'] as const) {
+    for (const type of EXPORT_TYPES) {
       const table = new Map<string, fhir4.Resource>();
       for (const resource of generateResources(type, dataset)) {
         if (resource.id === undefined) continue;
@@ -71,8 +53,12 @@ export class FhirStore {
       }
       tables.set(type, table);
     }
-    const group = buildGroup(this.patientCount, formatFhirInstant(this.createdAt));
-    tables.set('Group', new Map([[GROUP_ID, group]]));
+    const groups = new Map<string, fhir4.Resource>();
+    for (const id of GROUP_IDS) {
+      const group = buildGroup(id, dataset);
+      if (group !== undefined) groups.set(id, withVersion(group, group.meta?.lastUpdated ?? formatFhirInstant(this.createdAt)));
+    }
+    tables.set('Group', groups);
     this.seeded = tables;
     return tables;
   }

@@ -1,7 +1,7 @@
 /**
  * Type-level search over the FHIR store: `_id`, `_count`, `name` (Patient: starts-with on
  * family or given, case-insensitive), `identifier` (Patient, Group: `[system|]value`) and
- * `subject` (Observation: `Patient/<id>` or `<id>`). Commas within a value mean OR, repeated
+ * `subject` (Observation, Encounter, Condition: `Patient/<id>` or `<id>`). Commas within a value mean OR, repeated
  * parameters mean AND. Other parameters are rejected, or ignored under `handling=lenient`.
  * `_format` is accepted and ignored; `_outputFormat` is passed back for the bulk pattern.
  */
@@ -25,11 +25,18 @@ export interface ParsedSearch {
   ignored: string[];
 }
 
-const PARAMS_BY_TYPE: Record<StoreType, readonly string[]> = {
-  Patient: ['_id', '_count', 'name', 'identifier'],
-  Observation: ['_id', '_count', 'subject'],
-  Group: ['_id', '_count', 'identifier'],
+const EXTRA_PARAMS: Partial<Record<StoreType, readonly string[]>> = {
+  Patient: ['name', 'identifier'],
+  Observation: ['subject'],
+  Encounter: ['subject'],
+  Condition: ['subject'],
+  Group: ['identifier'],
 };
+
+/** The search parameters supported on `type` (besides `_count`, `_format`, `_outputFormat`). */
+export function listSearchParams(type: StoreType): readonly string[] {
+  return ['_id', ...(EXTRA_PARAMS[type] ?? [])];
+}
 
 const MAX_COUNT = 1000;
 
@@ -47,7 +54,7 @@ function parseCount(values: readonly string[]): Checked<number | undefined> {
 
 /** Validates the query of a search on `type` (the kick-off check, before any job exists). */
 export function parseSearchParams(type: StoreType, params: URLSearchParams, lenient: boolean): Checked<ParsedSearch> {
-  const supported = PARAMS_BY_TYPE[type];
+  const supported = listSearchParams(type);
   const ignored: string[] = [];
   const lists = new Map<string, string[][]>();
   const outputFormats: string[] = [];
@@ -100,8 +107,9 @@ function matchesIdentifier(resource: fhir4.Resource, wanted: string): boolean {
 }
 
 function matchesSubject(resource: fhir4.Resource, wanted: string): boolean {
-  const reference = resource.resourceType === 'Observation' ? (resource as fhir4.Observation).subject?.reference : undefined;
-  return reference !== undefined && (reference === wanted || reference === `Patient/${wanted}`);
+  const subject: unknown = 'subject' in resource ? resource.subject : undefined;
+  const reference = typeof subject === 'object' && subject !== null && 'reference' in subject ? subject.reference : undefined;
+  return typeof reference === 'string' && (reference === wanted || reference === `Patient/${wanted}`);
 }
 
 function matchesAll(lists: string[][], test: (value: string) => boolean): boolean {
