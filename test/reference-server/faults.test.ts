@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer } from '../../reference-server/index.js';
 import { BULK_KICKOFF_FAULT_CASES } from './bulk-fault-cases-kickoff.js';
 import { BULK_OUTPUT_FAULT_CASES } from './bulk-fault-cases-output.js';
+import { INTERACTION_FAULT_CASES } from './interaction-fault-cases.js';
+import { PACING_FAULT_CASES } from './pacing-fault-cases.js';
+import { PREFER_FAULT_CASES } from './prefer-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -35,6 +38,9 @@ async function manifestOf(baseUrl: string, clock: FakeClock): Promise<{ res: Res
 const CASES: Record<string, FaultCase> = {
   ...BULK_KICKOFF_FAULT_CASES,
   ...BULK_OUTPUT_FAULT_CASES,
+  ...INTERACTION_FAULT_CASES,
+  ...PREFER_FAULT_CASES,
+  ...PACING_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {
