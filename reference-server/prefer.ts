@@ -9,8 +9,9 @@
  * Names compare case-insensitively (kept lower-cased), values are case-sensitive; several
  * header lines equal one comma-joined line; an empty value equals no value; a repeated
  * preference keeps its first occurrence. Parsing is best-effort and never throws: a member
- * that cannot be read is skipped up to the next top-level comma, and an unquoted value may
- * hold non-token characters (e.g. an unquoted URL) up to the next `,`, `;` or space.
+ * that cannot be read (no leading token, or junk after it) is skipped up to the next
+ * top-level comma, and an unquoted value may hold non-token characters (e.g. an unquoted
+ * URL) up to the next `,`, `;` or space.
  */
 
 export interface Preference {
@@ -132,12 +133,14 @@ function parseLine(line: string, into: Preference[]): void {
   const scan = new Scanner(line);
   while (!scan.done) {
     const head = readNameValue(scan);
-    if (head !== undefined) {
-      const params = readParams(scan);
-      into.push({ name: head.rawName.toLowerCase(), ...head, params });
-    }
+    const params = head === undefined ? undefined : readParams(scan);
     scan.skipSpace();
-    if (scan.peek() !== ',') scan.skipPast(',');
+    if (scan.done || scan.peek() === ',') {
+      if (head !== undefined && params !== undefined) into.push({ name: head.rawName.toLowerCase(), ...head, params });
+    } else {
+      // Junk after the member: the whole member is unreadable and skipped.
+      scan.skipPast(',');
+    }
     scan.advance();
   }
 }
