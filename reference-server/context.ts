@@ -5,6 +5,8 @@ import type { FhirStore } from './fhir-store.js';
 import type { InteractionJobPayload } from './interaction/job.js';
 import type { Job, JobStore } from './job-store.js';
 import type { ResolvedConfig } from './options.js';
+import type { CallbackScheduler } from './callbacks/callback-scheduler.js';
+import type { JobEvents } from './longpoll/job-events.js';
 
 /** What a bulk $export job remembers about its kick-off. */
 export interface ExportJobPayload extends ExportParams {
@@ -23,6 +25,10 @@ export interface ServerState {
   fhirStore: FhirStore;
   /** `http://<bound host>:<port>`, used when there is no usable Host header. */
   fallbackBaseUrl: string;
+  /** Cancellations, for long polls and callbacks waiting on a job (cancel paths call emitCancelled). */
+  jobEvents: JobEvents;
+  /** The one callback per job that asked for it with `Prefer: callback-url`. */
+  callbacks: CallbackScheduler;
 }
 
 export interface RequestContext {

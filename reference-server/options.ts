@@ -2,6 +2,8 @@
 import { systemClock, type Clock } from './clock.js';
 import { createFaultSet, type FaultSet } from './faults/fault-set.js';
 import { DEFAULT_MAX_JOBS, DEFAULT_RETENTION_MS } from './job-store.js';
+import { resolveCallbackOptions, type CallbackOptions, type ResolvedCallbackConfig } from './callbacks/callback-config.js';
+import { resolveLongPollOptions, type LongPollOptions, type ResolvedLongPollConfig } from './longpoll/longpoll-config.js';
 
 export interface RetryAfterOption {
   form: 'seconds' | 'http-date';
@@ -61,6 +63,10 @@ export interface ReferenceServerOptions {
   log?: (line: string) => void;
   /** Bulk Data IG version whose $export shape to serve: 'v2' (default) or 'v4' (4.0: POST kick-off, `outcome`, no `request`). */
   bulkVersion?: 'v2' | 'v4';
+  /** Completion callbacks (`Prefer: callback-url`): signing secret, bearer token, host allow-list (default loopback), deadline. */
+  callbacks?: CallbackOptions;
+  /** Long polling of status requests (`Prefer: wait=N`), or `false` for none. Default { maxWaitMs: 30000 }. */
+  longPoll?: LongPollOptions | false;
 }
 
 export interface ResolvedConfig {
@@ -80,6 +86,8 @@ export interface ResolvedConfig {
   patientCount: number;
   log: ((line: string) => void) | undefined;
   bulkVersion: 'v2' | 'v4';
+  callbacks: ResolvedCallbackConfig;
+  longPoll: ResolvedLongPollConfig;
 }
 
 const MAX_PATIENTS = 100_000;
@@ -154,6 +162,8 @@ export function resolveOptions(opts: ReferenceServerOptions = {}): ResolvedConfi
     patientCount: requireInteger('patientCount', opts.patientCount ?? 10, 0, MAX_PATIENTS),
     log: opts.log,
     bulkVersion: resolveBulkVersion(opts.bulkVersion),
+    callbacks: resolveCallbackOptions(opts.callbacks),
+    longPoll: resolveLongPollOptions(opts.longPoll),
   };
 }
 

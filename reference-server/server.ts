@@ -6,6 +6,8 @@ import { FhirStore } from './fhir-store.js';
 import { JobStore } from './job-store.js';
 import { resolveOptions, type ReferenceServerOptions } from './options.js';
 import { dispatch } from './router.js';
+import { CallbackScheduler } from './callbacks/callback-scheduler.js';
+import { JobEvents } from './longpoll/job-events.js';
 
 export interface RunningReferenceServer {
   /** `http://<host>:<port>` of the bound socket (not publicBaseUrl). */
@@ -62,12 +64,21 @@ function formatHost(host: string): string {
 export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<RunningReferenceServer> {
   const config = resolveOptions(opts);
   const jobStoreOptions = { clock: config.clock, maxJobs: config.maxJobs, retentionMs: config.jobRetentionMs };
+  const jobEvents = new JobEvents({ log: config.log });
   const state: ServerState = {
     config,
     exportJobs: new JobStore(jobStoreOptions),
     interactionJobs: new JobStore(jobStoreOptions),
     fhirStore: new FhirStore({ clock: config.clock, patientCount: config.patientCount }),
     fallbackBaseUrl: '',
+    jobEvents,
+    callbacks: new CallbackScheduler({
+      config: config.callbacks,
+      clock: config.clock,
+      faults: config.faults,
+      events: jobEvents,
+      log: config.log,
+    }),
   };
   const server = createServer((req, res) => {
     void dispatch(req, res, state);
@@ -79,10 +90,13 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   state.fallbackBaseUrl = baseUrl;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
+    closing ??= Promise.all([
+      state.callbacks.close(),
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    ]).then(() => undefined);
     return closing;
   };
   return { baseUrl, port, close };

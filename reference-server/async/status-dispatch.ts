@@ -12,6 +12,7 @@ import { cancelInteractionJob } from '../interaction/cancel.js';
 import type { InteractionJob } from '../interaction/job.js';
 import { answerInteractionStatus } from '../interaction/status.js';
 import { rejectEarlyPoll } from '../pacing.js';
+import { holdStatusRequest } from '../longpoll/hold-status-request.js';
 
 export type AsyncJob =
   | { kind: 'export'; job: ExportJob; running: boolean }
@@ -32,6 +33,12 @@ export function findAsyncJob(state: ServerState, id: string): AsyncJob | undefin
 export async function handleAsyncStatus(ctx: RequestContext): Promise<void> {
   const found = findAsyncJob(ctx.state, ctx.pathParams[0] ?? '');
   if (found !== undefined && rejectEarlyPoll(ctx, found.job, found.running)) return;
+  if (found?.running === true) {
+    const jobEndsAt =
+      found.kind === 'interaction' ? ctx.state.interactionJobs.completesAt(found.job) : ctx.state.exportJobs.completesAt(found.job);
+    // Long polling (LONGPOLL-01): under Prefer: wait=N, hold until the job ends or is cancelled.
+    if ((await holdStatusRequest(ctx, { jobId: found.job.id, jobEndsAt })) === 'aborted') return;
+  }
   if (found?.kind === 'interaction') {
     answerInteractionStatus(ctx, found.job);
     return;
@@ -42,9 +49,8 @@ export async function handleAsyncStatus(ctx: RequestContext): Promise<void> {
 /** `DELETE /_async/<id>`. */
 export async function handleAsyncCancel(ctx: RequestContext): Promise<void> {
   const found = findAsyncJob(ctx.state, ctx.pathParams[0] ?? '');
-  if (found?.kind === 'interaction') {
-    cancelInteractionJob(ctx, found.job);
-    return;
-  }
-  await handleCancel(ctx);
+  if (found?.kind === 'interaction') cancelInteractionJob(ctx, found.job);
+  else await handleCancel(ctx);
+  // Releases held long polls and sends the cancelled callback (LONGPOLL-01, CALLBACK-02).
+  if (found?.job.cancelledAt !== undefined) ctx.state.jobEvents.emitCancelled(found.job.id);
 }

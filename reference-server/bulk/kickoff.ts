@@ -9,6 +9,7 @@ import type { ExportJobPayload, RequestContext } from '../context.js';
 import { PLAIN_JSON, readBody, sendJson } from '../http-util.js';
 import type { Checked } from '../operation-outcome.js';
 import { parsePrefer } from '../prefer.js';
+import { readCallbackUrl, scheduleExportCallback } from '../callbacks/callback-hooks.js';
 import { listGroupMembers } from '../synthetic-data.js';
 import {
   collectParametersBody,
@@ -96,6 +97,12 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     sendKickoffError(ctx, params.error);
     return;
   }
+  // Prefer: callback-url (CALLBACK-01): only allow-listed http(s) URLs, else 400.
+  const callbackUrl = readCallbackUrl(ctx, prefs);
+  if (!callbackUrl.ok) {
+    sendKickoffError(ctx, callbackUrl.error);
+    return;
+  }
   const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx) };
   // Fault KICKOFF-02: complete synchronously and answer 200 with the manifest.
   if (ctx.state.config.faults.has('kickoff-200')) {
@@ -103,7 +110,9 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     return;
   }
   const job = createExportJob(ctx, payload, ctx.state.config.jobDurationMs);
-  if (job !== undefined) sendAccepted(ctx, job);
+  if (job === undefined) return;
+  scheduleExportCallback(ctx, callbackUrl.value, job);
+  sendAccepted(ctx, job);
 }
 
 /** `[base]/$export` */

@@ -21,8 +21,11 @@ export interface ScheduleCallbackInput {
   resultUrl: string;
   /** Epoch ms (on the clock) when the job completes or fails. */
   endsAt: number;
-  /** Set when the job ends in failure: the callback says `failed` and carries this outcome. */
-  failure?: fhir4.OperationOutcome;
+  /**
+   * Set when the job ends in failure: the callback says `failed` and carries this outcome. A
+   * function is asked when the job ends (for jobs whose result is only known then).
+   */
+  failure?: fhir4.OperationOutcome | (() => fhir4.OperationOutcome | undefined);
 }
 
 export interface CallbackSchedulerOptions {
@@ -69,7 +72,7 @@ export class CallbackScheduler {
   /** Sends the callback now if the job's end time has passed (e.g. a poll just saw it finish). */
   fireIfDue(jobId: string): void {
     const entry = this.pending.get(jobId);
-    if (entry !== undefined && this.opts.clock.now() >= entry.input.endsAt) this.fire(entry, this.endStatus(entry));
+    if (entry !== undefined && this.opts.clock.now() >= entry.input.endsAt) this.fire(entry, 'ended');
   }
 
   /** Jobs whose callback has not been sent yet. */
@@ -99,13 +102,9 @@ export class CallbackScheduler {
       entry.timer = undefined;
       if (this.pending.get(entry.input.jobId) !== entry) return;
       // Timers run on real time; the decision is taken on the (possibly fake) clock.
-      if (this.opts.clock.now() >= entry.input.endsAt) this.fire(entry, this.endStatus(entry));
+      if (this.opts.clock.now() >= entry.input.endsAt) this.fire(entry, 'ended');
       else this.arm(entry);
     }, wait);
-  }
-
-  private endStatus(entry: Pending): CallbackStatus {
-    return entry.input.failure === undefined ? 'completed' : 'failed';
   }
 
   private handleCancelled(jobId: string): void {
@@ -113,21 +112,22 @@ export class CallbackScheduler {
     if (entry === undefined) return;
     // A DELETE after the end time releases a finished job: its callback reports how it ended.
     const finished = this.opts.clock.now() >= entry.input.endsAt;
-    this.fire(entry, finished ? this.endStatus(entry) : 'cancelled');
+    this.fire(entry, finished ? 'ended' : 'cancelled');
   }
 
-  private fire(entry: Pending, status: CallbackStatus): void {
+  /** Sends the job's one callback: `ended` means completed or failed, whichever the job did. */
+  private fire(entry: Pending, how: 'ended' | 'cancelled'): void {
     if (this.pending.get(entry.input.jobId) !== entry) return;
     this.pending.delete(entry.input.jobId);
     entry.timer?.cancel();
     entry.unsubscribe();
-    const delivery = this.deliver(entry.input, status)
+    const delivery = this.deliver(entry.input, how)
       .catch((err: unknown) => this.log(`callback for job ${shortId(entry.input.jobId)} failed: ${describeError(err)}`))
       .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
 
-  private async deliver(input: ScheduleCallbackInput, status: CallbackStatus): Promise<void> {
+  private async deliver(input: ScheduleCallbackInput, how: 'ended' | 'cancelled'): Promise<void> {
     const { config, faults } = this.opts;
     const target = `${input.url.origin}${input.url.pathname}`;
     // Fault CALLBACK-02: the callback is never sent.
@@ -136,8 +136,10 @@ export class CallbackScheduler {
       this.log(`callback for job ${shortId(input.jobId)} not sent: ${input.url.hostname} is neither allow-listed nor loopback`);
       return;
     }
+    const outcome = how === 'cancelled' ? undefined : typeof input.failure === 'function' ? input.failure() : input.failure;
+    const status: CallbackStatus = how === 'cancelled' ? 'cancelled' : outcome === undefined ? 'completed' : 'failed';
     const body = JSON.stringify(
-      buildCallbackParameters({ status, resultUrl: input.resultUrl, ...(input.failure ? { outcome: input.failure } : {}) }, faults),
+      buildCallbackParameters({ status, resultUrl: input.resultUrl, ...(outcome === undefined ? {} : { outcome }) }, faults),
     );
     const headers = this.buildHeaders(body);
     // Fault CALLBACK-02: the same callback is POSTed twice.

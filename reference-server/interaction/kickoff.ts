@@ -21,6 +21,7 @@ import {
   requestedReturn,
   varyPrefer,
 } from '../async/negotiate.js';
+import { readCallbackUrl, scheduleInteractionCallback } from '../callbacks/callback-hooks.js';
 import { executeInteraction } from './execute.js';
 import { negotiateFormat } from './format.js';
 import type { InteractionMode, InteractionWork } from './job.js';
@@ -71,6 +72,9 @@ interface JobStart {
 
 function startJob(ctx: RequestContext, neg: Negotiated, start: JobStart): void {
   const { config, interactionJobs } = ctx.state;
+  // Prefer: callback-url (CALLBACK-01): only allow-listed http(s) URLs, else 400.
+  const callbackUrl = readCallbackUrl(ctx, neg.prefs);
+  if (!callbackUrl.ok) return sendKickoffError(ctx, callbackUrl.error, neg.vary);
   const reindex = start.work.kind === 'run' && start.work.request.kind === 'reindex';
   const created = interactionJobs.create(
     {
@@ -92,7 +96,8 @@ function startJob(ctx: RequestContext, neg: Negotiated, start: JobStart): void {
     sendKickoffError(ctx, { status: 429, code: 'throttled', diagnostics, headers: { 'Retry-After': retryAfterHeader(ctx) } }, neg.vary);
     return;
   }
-  const applied = ['respond-async', ...start.modeApplied, ...neg.resultApplied];
+  scheduleInteractionCallback(ctx, callbackUrl.value, created.job);
+  const applied = ['respond-async', ...start.modeApplied, ...neg.resultApplied, ...(callbackUrl.value ? ['callback-url'] : [])];
   sendInformation(ctx.res, 202, `${start.mode} job accepted; poll the Content-Location URL for its status`, {
     ...neg.vary,
     ...preferenceAppliedHeader(ctx, neg.prefs, applied),

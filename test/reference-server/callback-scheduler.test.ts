@@ -257,3 +257,20 @@ describe('CallbackScheduler content type fault (module level)', () => {
     expect(rig.posts[0]?.headers['Content-Type']).toBe('application/json; charset=utf-8');
   });
 });
+
+describe('CallbackScheduler failure known only at the end', () => {
+  it('asks a failure function when the job ends, not when it is scheduled or cancelled', async () => {
+    const rig = createRig();
+    const asked: string[] = [];
+    const outcome: fhir4.OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] };
+    rig.scheduler.schedule({ jobId: 'ok', url: CALLBACK, resultUrl: RESULT_URL, endsAt: START + 10, failure: () => (asked.push('ok'), undefined) });
+    rig.scheduler.schedule({ jobId: 'bad', url: CALLBACK, resultUrl: RESULT_URL, endsAt: START + 10, failure: () => (asked.push('bad'), outcome) });
+    rig.scheduler.schedule({ jobId: 'gone', url: CALLBACK, resultUrl: RESULT_URL, endsAt: START + 10, failure: () => (asked.push('gone'), outcome) });
+    expect(asked).toEqual([]);
+    rig.events.emitCancelled('gone');
+    await rig.advance(10);
+    expect(asked.sort()).toEqual(['bad', 'ok']);
+    const statuses = rig.posts.map((post) => valueOf(parametersOf(post), 'status')?.valueCode).sort();
+    expect(statuses).toEqual(['cancelled', 'completed', 'failed']);
+  });
+});

@@ -6,6 +6,8 @@ import { BULK_OUTPUT_FAULT_CASES } from './bulk-fault-cases-output.js';
 import { INTERACTION_FAULT_CASES } from './interaction-fault-cases.js';
 import { PACING_FAULT_CASES } from './pacing-fault-cases.js';
 import { PREFER_FAULT_CASES } from './prefer-fault-cases.js';
+import { CALLBACK_FAULT_CASES } from './callback-fault-cases.js';
+import { LONGPOLL_FAULT_CASES } from './longpoll-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -41,6 +43,8 @@ const CASES: Record<string, FaultCase> = {
   ...INTERACTION_FAULT_CASES,
   ...PREFER_FAULT_CASES,
   ...PACING_FAULT_CASES,
+  ...CALLBACK_FAULT_CASES,
+  ...LONGPOLL_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {
