@@ -19,7 +19,7 @@ export interface PacingContext {
 }
 
 /** Formats a wait of `delayMs` from now as the configured Retry-After form. */
-function formatRetryAfter(ctx: PacingContext, delayMs: number): string {
+function formatRetryAfter(ctx: Pick<PacingContext, 'state'>, delayMs: number): string {
   const { clock, retryAfter } = ctx.state.config;
   if (retryAfter.form === 'seconds') return String(Math.ceil(delayMs / 1000));
   // Round the date up: a date truncated to the second would let a client poll early.
@@ -27,7 +27,7 @@ function formatRetryAfter(ctx: PacingContext, delayMs: number): string {
 }
 
 /** The `Retry-After` value for an in-progress status response: `N` seconds or an IMF-fixdate. */
-export function retryAfterHeader(ctx: PacingContext): string {
+export function retryAfterHeader(ctx: Pick<PacingContext, 'state'>): string {
   return formatRetryAfter(ctx, ctx.state.config.retryAfter.seconds * 1000);
 }
 

@@ -51,7 +51,7 @@ describe('a search with _outputFormat runs in the bulk pattern (KICKOFF-10)', ()
     ['/Patient?_outputFormat=ndjson', undefined, 'no respond-async'],
     ['/Patient?_outputFormat=ndjson', 'respond-async, async-mode=redirect', 'async-mode=redirect'],
     ['/Patient?_outputFormat=ndjson&_outputFormat=ndjson', 'respond-async', 'a repeated _outputFormat'],
-  ])('rejects %s with Prefer %s (%s): 400 + OperationOutcome', async (path, prefer) => {
+  ])('rejects %s with Prefer %s (%s): 400 + OperationOutcome', async (path, prefer, _label) => {
     const { baseUrl } = await startServer();
     await expectOutcome(await send(baseUrl, { path, ...(prefer === undefined ? {} : { prefer }) }), 400);
   });

@@ -110,7 +110,7 @@ describe('synchronous REST interactions', () => {
   it.each([
     [{ resourceType: 'Observation', status: 'final' }, 'a body of another type'],
     [{ resourceType: 'Patient', gender: 'robot' }, 'an invalid gender'],
-  ])('fails a create with %j (%s) with 400 + OperationOutcome', async (body) => {
+  ])('fails a create with %j (%s) with 400 + OperationOutcome', async (body, _label) => {
     const { baseUrl } = await startServer();
     await expectOutcome(await send(baseUrl, { path: '/Patient', body }), 400);
   });
