@@ -17,7 +17,7 @@ function findFile(ctx: RequestContext): ExportFile | undefined {
   const job = exportJobs.getByFileKey(fileKey);
   if (job === undefined || exportJobs.phase(job) !== 'complete') return undefined;
   const output = listExportOutput(job, config);
-  // Fault MAN-11: the last output file listed in the manifest cannot be fetched.
+  // Fault FILE-01: the last output file listed in the manifest cannot be fetched.
   if (config.faults.has('output-file-404') && output.output.at(-1)?.name === fileName) return undefined;
   return findExportFile(output, fileName);
 }

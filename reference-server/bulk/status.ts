@@ -31,8 +31,6 @@ function sendInProgress(ctx: RequestContext, job: ExportJob): void {
 
 function expiresHeader(ctx: RequestContext, job: ExportJob): Record<string, string> {
   const { config, exportJobs } = ctx.state;
-  // Fault STATUS-05: no Expires header.
-  if (config.faults.has('no-expires')) return {};
   // Fault STATUS-05: Expires already in the past.
   if (config.faults.has('expires-in-past')) return { Expires: formatHttpDate(config.clock.now() - HOUR_MS) };
   return { Expires: formatHttpDate(exportJobs.expiresAt(job)) };

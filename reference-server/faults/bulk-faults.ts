@@ -117,11 +117,7 @@ export const BULK_FAULTS = [
     requirement: 'ERR-03',
     description: "A failed job's OperationOutcome is served as application/json instead of application/fhir+json.",
   },
-  {
-    name: 'no-expires',
-    requirement: 'STATUS-05',
-    description: 'The completed manifest has no Expires header.',
-  },
+
   {
     name: 'expires-in-past',
     requirement: 'STATUS-05',
@@ -199,7 +195,7 @@ export const BULK_FAULTS = [
   },
   {
     name: 'output-file-404',
-    requirement: 'MAN-11',
+    requirement: 'FILE-01',
     description: 'The last output file listed in the manifest answers 404.',
   },
   {

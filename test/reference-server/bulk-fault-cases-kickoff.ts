@@ -118,16 +118,6 @@ export const BULK_KICKOFF_FAULT_CASES: Record<string, BulkFaultCase> = {
       expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     },
   },
-  'no-expires': {
-    shows: 'the manifest has no Expires header',
-    async run(baseUrl, clock) {
-      const statusUrl = await startExport(baseUrl);
-      clock.advance(1_000);
-      const res = await get(statusUrl);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('expires')).toBeNull();
-    },
-  },
   'expires-in-past': {
     shows: 'Expires is before now',
     async run(baseUrl, clock) {
