@@ -7,6 +7,7 @@ import type { ExportJob, RequestContext } from '../context.js';
 import { formatHttpDate } from '../fhir-time.js';
 import { FHIR_JSON, PLAIN_JSON, sendEmpty, sendError, sendJson } from '../http-util.js';
 import { buildOperationOutcome } from '../operation-outcome.js';
+import { formatProgress, retryAfterHeader } from '../pacing.js';
 import { listExportOutput } from './export-output.js';
 import { buildManifest } from './manifest.js';
 import { lookupStatusTarget } from './status-lookup.js';
@@ -14,18 +15,11 @@ import { lookupStatusTarget } from './status-lookup.js';
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const HOUR_MS = 3_600_000;
 
-function retryAfterValue(ctx: RequestContext): string {
-  const { form, seconds } = ctx.state.config.retryAfter;
-  if (form === 'seconds') return String(seconds);
-  return formatHttpDate(ctx.state.config.clock.now() + seconds * 1000);
-}
-
 function sendInProgress(ctx: RequestContext, job: ExportJob): void {
-  const percent = Math.min(99, Math.floor(ctx.state.exportJobs.progress(job) * 100));
   sendEmpty(ctx.res, 202, {
     ...NO_STORE,
-    'Retry-After': retryAfterValue(ctx),
-    'X-Progress': `${percent}% complete`,
+    'Retry-After': retryAfterHeader(ctx),
+    'X-Progress': formatProgress(ctx.state.exportJobs.progress(job)),
   });
 }
 
