@@ -97,6 +97,7 @@ export function parseTypeFilter(query: string): ParsedTypeFilter {
     if (values.length === 0) return { kind: 'malformed', message: `_typeFilter "${query}": parameter "${param}" has no value` };
     criteria.push({ param, values });
   }
+  if (criteria.length === 0) return { kind: 'malformed', message: `_typeFilter "${query}" has no search parameter` };
   return { kind: 'filter', filter: { type, query, criteria } };
 }
 

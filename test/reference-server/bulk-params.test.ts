@@ -115,6 +115,8 @@ describe('_typeFilter', () => {
     const { baseUrl } = await startServer();
     await expectOutcome(await kickoffAt(baseUrl, '/$export', '?_typeFilter=code%3D8867-4'), 400);
     await expectOutcome(await kickoffAt(baseUrl, '/$export', `?_typeFilter=${encodeURIComponent('Medication?code=x')}`), 400);
+    await expectOutcome(await kickoffAt(baseUrl, '/$export', `?_typeFilter=${encodeURIComponent('Observation?&')}`), 400);
+    await expectOutcome(await kickoffAt(baseUrl, '/$export', `?_typeFilter=${encodeURIComponent('Observation?code=')}`), 400);
   });
 
   it('ignores an unprocessable query under handling=lenient and reports it', async () => {
