@@ -22,7 +22,7 @@ export const SYNCHRONICITY_CONTROL = 'http://hl7.org/fhir/StructureDefinition/sy
 
 type Synchronicity = 'synchronous' | 'asynchronous' | 'either';
 
-function synchronicity(code: Synchronicity): fhir4.Extension[] {
+function buildSynchronicity(code: Synchronicity): fhir4.Extension[] {
   return [{ url: SYNCHRONICITY_CONTROL, valueCode: code }];
 }
 
@@ -40,17 +40,17 @@ type RestResource = fhir4.CapabilityStatementRestResource;
 function buildResource(type: StoreType): RestResource {
   const resource: RestResource = {
     type,
-    interaction: (['read', 'search-type', 'create'] as const).map((code) => ({ code, extension: synchronicity('either') })),
+    interaction: (['read', 'search-type', 'create'] as const).map((code) => ({ code, extension: buildSynchronicity('either') })),
     searchParam: listSearchParams(type).map((name) => ({
       name,
       type: name === 'name' ? 'string' : name === 'subject' ? 'reference' : 'token',
     })),
   };
   if (type === 'Patient') {
-    resource.operation = [{ name: 'export', definition: PATIENT_EXPORT_DEFINITION, extension: synchronicity('asynchronous') }];
+    resource.operation = [{ name: 'export', definition: PATIENT_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
   }
   if (type === 'Group') {
-    resource.operation = [{ name: 'export', definition: GROUP_EXPORT_DEFINITION, extension: synchronicity('asynchronous') }];
+    resource.operation = [{ name: 'export', definition: GROUP_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
   }
   return resource;
 }
@@ -71,10 +71,10 @@ export function buildCapabilityStatement(now: number): fhir4.CapabilityStatement
         mode: 'server',
         documentation: ASYNC_DOCUMENTATION,
         resource: STORE_TYPES.map(buildResource),
-        interaction: (['batch', 'transaction'] as const).map((code) => ({ code, extension: synchronicity('either') })),
+        interaction: (['batch', 'transaction'] as const).map((code) => ({ code, extension: buildSynchronicity('either') })),
         operation: [
-          { name: 'export', definition: EXPORT_DEFINITION, extension: synchronicity('asynchronous') },
-          { name: 'reindex', definition: REINDEX_DEFINITION, extension: synchronicity('either') },
+          { name: 'export', definition: EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') },
+          { name: 'reindex', definition: REINDEX_DEFINITION, extension: buildSynchronicity('either') },
         ],
       },
     ],

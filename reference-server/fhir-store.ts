@@ -25,7 +25,7 @@ export interface FhirStoreOptions {
   patientCount: number;
 }
 
-function withVersion<T extends fhir4.Resource>(resource: T, lastUpdated: string): T {
+function stampVersion<T extends fhir4.Resource>(resource: T, lastUpdated: string): T {
   return { ...resource, meta: { ...resource.meta, versionId: '1', lastUpdated } };
 }
 
@@ -49,14 +49,14 @@ export class FhirStore {
       const table = new Map<string, fhir4.Resource>();
       for (const resource of generateResources(type, dataset)) {
         if (resource.id === undefined) continue;
-        table.set(resource.id, withVersion(resource, resource.meta?.lastUpdated ?? formatFhirInstant(this.createdAt)));
+        table.set(resource.id, stampVersion(resource, resource.meta?.lastUpdated ?? formatFhirInstant(this.createdAt)));
       }
       tables.set(type, table);
     }
     const groups = new Map<string, fhir4.Resource>();
     for (const id of GROUP_IDS) {
       const group = buildGroup(id, dataset);
-      if (group !== undefined) groups.set(id, withVersion(group, group.meta?.lastUpdated ?? formatFhirInstant(this.createdAt)));
+      if (group !== undefined) groups.set(id, stampVersion(group, group.meta?.lastUpdated ?? formatFhirInstant(this.createdAt)));
     }
     tables.set('Group', groups);
     this.seeded = tables;
@@ -85,7 +85,7 @@ export class FhirStore {
   /** Stores a new resource under a fresh id (any client id is replaced) and returns it. */
   create(type: StoreType, resource: fhir4.Resource): fhir4.Resource {
     const id = randomUUID();
-    const stored = withVersion({ ...resource, resourceType: type, id }, formatFhirInstant(this.clock.now()));
+    const stored = stampVersion({ ...resource, resourceType: type, id }, formatFhirInstant(this.clock.now()));
     this.table(type).set(id, stored);
     return stored;
   }

@@ -32,13 +32,13 @@ export function retryAfterHeader(ctx: Pick<PacingContext, 'state'>): string {
 }
 
 /** `X-Progress` text for a running job (`NN% complete`, well under 100 characters). */
-export function progressText(fraction: number): string {
+export function formatProgress(fraction: number): string {
   const percent = Math.min(99, Math.max(0, Math.floor(fraction * 100)));
   return `${percent}% complete`;
 }
 
 /** The throttling window in ms (0: none). */
-function pollWindowMs(ctx: PacingContext): number {
+function computePollWindow(ctx: PacingContext): number {
   const { minPollIntervalMs, retryAfter, faults } = ctx.state.config;
   // Fault RETRY-03: the window outlasts the advertised Retry-After, so honest pollers get 429.
   if (faults.has('throttle-honest-poller')) return Math.max(1000, retryAfter.seconds * 2000);
@@ -72,7 +72,7 @@ function sendTooManyRequests(ctx: PacingContext, waitMs: number): void {
 export function rejectEarlyPoll(ctx: PacingContext, job: Job<unknown>, running: boolean): boolean {
   if (!running) return false;
   const now = ctx.state.config.clock.now();
-  const window = pollWindowMs(ctx);
+  const window = computePollWindow(ctx);
   const last = job.lastPolledAt;
   if (window > 0 && last !== undefined && now - last < window) {
     sendTooManyRequests(ctx, last + window - now);

@@ -94,7 +94,7 @@ export function preferenceAppliedHeader(
 }
 
 /** `Vary: Prefer` for a response whose form depends on Prefer (RFC 7240 §2, PREFER-08). */
-export function varyPrefer(ctx: NegotiationContext): Record<string, string> {
+export function buildVaryPrefer(ctx: NegotiationContext): Record<string, string> {
   // Fault PREFER-08: no Vary: Prefer.
   if (ctx.state.config.faults.has('interaction-no-vary-prefer')) return {};
   return { Vary: 'Prefer' };
@@ -103,7 +103,7 @@ export function varyPrefer(ctx: NegotiationContext): Record<string, string> {
 export type AsyncMode = 'bundle' | 'redirect';
 
 /** The `async-mode` the client asked for, when it is one this server knows (values are case-sensitive). */
-export function requestedAsyncMode(prefs: Preferences): AsyncMode | undefined {
+export function readAsyncMode(prefs: Preferences): AsyncMode | undefined {
   const value = prefs.get('async-mode')?.value;
   return value === 'bundle' || value === 'redirect' ? value : undefined;
 }
@@ -111,7 +111,7 @@ export function requestedAsyncMode(prefs: Preferences): AsyncMode | undefined {
 export type ReturnPreference = 'minimal' | 'representation' | 'OperationOutcome';
 
 /** The `return` preference, when it is one this server knows. */
-export function requestedReturn(prefs: Preferences): ReturnPreference | undefined {
+export function readReturnPreference(prefs: Preferences): ReturnPreference | undefined {
   const value = prefs.get('return')?.value;
   return value === 'minimal' || value === 'representation' || value === 'OperationOutcome' ? value : undefined;
 }

@@ -8,41 +8,41 @@
 import { FHIR_ID, isStoreType } from '../fhir-store.js';
 import type { ExecuteEnv } from './execute.js';
 import type { BatchEntry, InteractionRequest } from './request.js';
-import { buildResponseEntry, errorResult, isFailure, type InteractionResult } from './result.js';
+import { buildResponseEntry, buildErrorResult, isFailure, type InteractionResult } from './result.js';
 import { parseSearchParams } from './search.js';
 
 type BatchRequest = Extract<InteractionRequest, { kind: 'batch' }>;
 type Run = (request: InteractionRequest, env: ExecuteEnv) => InteractionResult;
 
-function relativeUrl(url: string, baseUrl: string): string {
+function toRelativeUrl(url: string, baseUrl: string): string {
   return url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length + 1) : url.replace(/^\//, '');
 }
 
 /** The entry as an interaction, or the result that reports why it cannot run. */
 function parseEntry(entry: BatchEntry, baseUrl: string): InteractionRequest | InteractionResult {
-  const url = relativeUrl(entry.url, baseUrl);
+  const url = toRelativeUrl(entry.url, baseUrl);
   const question = url.indexOf('?');
   const path = question === -1 ? url : url.slice(0, question);
   const query = question === -1 ? '' : url.slice(question + 1);
   const [type = '', id, ...rest] = path.split('/');
-  if (!isStoreType(type) || rest.length > 0) return errorResult(404, 'not-found', `no resource at ${entry.method} ${entry.url}`);
+  if (!isStoreType(type) || rest.length > 0) return buildErrorResult(404, 'not-found', `no resource at ${entry.method} ${entry.url}`);
   if (entry.method === 'GET' && id !== undefined) {
-    if (!FHIR_ID.test(id)) return errorResult(400, 'invalid', `"${id}" is not a valid FHIR id`);
+    if (!FHIR_ID.test(id)) return buildErrorResult(400, 'invalid', `"${id}" is not a valid FHIR id`);
     return { kind: 'read', type, id };
   }
   if (entry.method === 'GET') {
     const search = parseSearchParams(type, new URLSearchParams(query), false);
-    if (!search.ok) return errorResult(search.error.status, search.error.code, search.error.diagnostics);
+    if (!search.ok) return buildErrorResult(search.error.status, search.error.code, search.error.diagnostics);
     if (search.value.outputFormat !== undefined) {
-      return errorResult(400, 'not-supported', '_outputFormat is not supported inside a batch or transaction');
+      return buildErrorResult(400, 'not-supported', '_outputFormat is not supported inside a batch or transaction');
     }
     return { kind: 'search', type, criteria: search.value.criteria, query };
   }
   if (entry.method === 'POST' && id === undefined) {
-    if (entry.resource === undefined) return errorResult(400, 'invalid', `POST ${entry.url} has no resource`);
+    if (entry.resource === undefined) return buildErrorResult(400, 'invalid', `POST ${entry.url} has no resource`);
     return { kind: 'create', type, resource: entry.resource };
   }
-  return errorResult(405, 'not-supported', `${entry.method} ${entry.url} is not supported in a batch or transaction`);
+  return buildErrorResult(405, 'not-supported', `${entry.method} ${entry.url} is not supported in a batch or transaction`);
 }
 
 function isResult(value: InteractionRequest | InteractionResult): value is InteractionResult {
@@ -52,7 +52,7 @@ function isResult(value: InteractionRequest | InteractionResult): value is Inter
 function runEntry(entry: BatchEntry, env: ExecuteEnv, run: Run): InteractionResult {
   const request = parseEntry(entry, env.baseUrl);
   if (isResult(request)) return request;
-  if (request.kind === 'batch') return errorResult(400, 'not-supported', 'a batch cannot contain another batch');
+  if (request.kind === 'batch') return buildErrorResult(400, 'not-supported', 'a batch cannot contain another batch');
   return run(request, env);
 }
 

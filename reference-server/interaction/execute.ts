@@ -10,7 +10,7 @@ import { buildOperationOutcome } from '../operation-outcome.js';
 import { executeBatch } from './batch.js';
 import type { JsonObject } from './request-body.js';
 import type { InteractionRequest } from './request.js';
-import { bodyResult, errorResult, type InteractionResult } from './result.js';
+import { buildBodyResult, buildErrorResult, type InteractionResult } from './result.js';
 import { buildSearchset } from './search.js';
 
 export type ReturnPref = ReturnPreference;
@@ -24,18 +24,18 @@ export interface ExecuteEnv {
 
 const GENDERS = ['male', 'female', 'other', 'unknown'];
 
-function versionOf(resource: fhir4.Resource): string {
+function readVersion(resource: fhir4.Resource): string {
   return resource.meta?.versionId ?? '1';
 }
 
 function executeRead(type: StoreType, id: string, env: ExecuteEnv): InteractionResult {
   const resource = env.store.read(type, id);
-  if (resource === undefined) return errorResult(404, 'not-found', `${type}/${id} is not known to this server`);
+  if (resource === undefined) return buildErrorResult(404, 'not-found', `${type}/${id} is not known to this server`);
   return {
     status: 200,
     body: resource,
     location: undefined,
-    etag: `W/"${versionOf(resource)}"`,
+    etag: `W/"${readVersion(resource)}"`,
     lastModified: resource.meta?.lastUpdated,
   };
 }
@@ -52,7 +52,7 @@ function findCreateProblem(type: StoreType, resource: JsonObject): string | unde
   return undefined;
 }
 
-function createdBody(resource: fhir4.Resource, returnPref: ReturnPref | undefined): fhir4.Resource | undefined {
+function buildCreatedBody(resource: fhir4.Resource, returnPref: ReturnPref | undefined): fhir4.Resource | undefined {
   if (returnPref === 'minimal') return undefined;
   if (returnPref === 'OperationOutcome') {
     return buildOperationOutcome('information', 'informational', `created ${resource.resourceType}/${resource.id ?? ''}`);
@@ -62,22 +62,22 @@ function createdBody(resource: fhir4.Resource, returnPref: ReturnPref | undefine
 
 function executeCreate(type: StoreType, resource: JsonObject, env: ExecuteEnv): InteractionResult {
   const problem = findCreateProblem(type, resource);
-  if (problem !== undefined) return errorResult(400, 'invalid', problem);
+  if (problem !== undefined) return buildErrorResult(400, 'invalid', problem);
   // The body passed findCreateProblem: a JSON object whose resourceType is `type`.
   const stored = env.store.create(type, resource as unknown as fhir4.Resource);
   return {
     status: 201,
-    body: createdBody(stored, env.returnPref),
-    location: `${type}/${stored.id ?? ''}/_history/${versionOf(stored)}`,
-    etag: `W/"${versionOf(stored)}"`,
+    body: buildCreatedBody(stored, env.returnPref),
+    location: `${type}/${stored.id ?? ''}/_history/${readVersion(stored)}`,
+    etag: `W/"${readVersion(stored)}"`,
     lastModified: stored.meta?.lastUpdated,
   };
 }
 
 function executeReindex(resourceType: string | undefined, env: ExecuteEnv): InteractionResult {
-  if (resourceType === undefined) return errorResult(400, 'invalid', '$reindex: the required parameter "type" is missing');
+  if (resourceType === undefined) return buildErrorResult(400, 'invalid', '$reindex: the required parameter "type" is missing');
   if (!isStoreType(resourceType)) {
-    return errorResult(400, 'not-supported', `$reindex: resource type "${resourceType}" is not held by this server`);
+    return buildErrorResult(400, 'not-supported', `$reindex: resource type "${resourceType}" is not held by this server`);
   }
   const count = env.store.list(resourceType).length;
   const parameters: fhir4.Parameters = {
@@ -87,7 +87,7 @@ function executeReindex(resourceType: string | undefined, env: ExecuteEnv): Inte
       { name: 'count', valueInteger: count },
     ],
   };
-  return bodyResult(200, parameters);
+  return buildBodyResult(200, parameters);
 }
 
 export function executeInteraction(request: InteractionRequest, env: ExecuteEnv): InteractionResult {
@@ -96,7 +96,7 @@ export function executeInteraction(request: InteractionRequest, env: ExecuteEnv)
       return executeRead(request.type, request.id, env);
     case 'search': {
       const { type, criteria, query } = request;
-      return bodyResult(200, buildSearchset(env.store, { type, criteria, query, baseUrl: env.baseUrl }));
+      return buildBodyResult(200, buildSearchset(env.store, { type, criteria, query, baseUrl: env.baseUrl }));
     }
     case 'create':
       return executeCreate(request.type, request.resource, env);

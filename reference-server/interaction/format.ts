@@ -25,7 +25,7 @@ function parseAccept(header: string): MediaRange[] {
     .sort((a, b) => b.q - a.q);
 }
 
-function formatFor(type: string): string | undefined {
+function pickFormat(type: string): string | undefined {
   if (type === FHIR_JSON || type === 'application/json+fhir' || type === '*/*' || type === 'application/*') return FHIR_JSON;
   if (type === PLAIN_JSON) return PLAIN_JSON;
   return undefined;
@@ -34,7 +34,7 @@ function formatFor(type: string): string | undefined {
 export function negotiateFormat(accept: string | undefined): Checked<string> {
   if (accept === undefined || accept.trim() === '') return { ok: true, value: FHIR_JSON };
   for (const range of parseAccept(accept)) {
-    const format = formatFor(range.type);
+    const format = pickFormat(range.type);
     if (format !== undefined) return { ok: true, value: format };
   }
   return invalid(`Accept "${accept}" allows no format this server produces (application/fhir+json)`, 'not-supported', 406);

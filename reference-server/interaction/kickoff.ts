@@ -17,16 +17,16 @@ import {
   isLenient,
   preferenceAppliedHeader,
   readPreferences,
-  requestedAsyncMode,
-  requestedReturn,
-  varyPrefer,
+  readAsyncMode,
+  readReturnPreference,
+  buildVaryPrefer,
 } from '../async/negotiate.js';
 import { readCallbackUrl, scheduleInteractionCallback } from '../callbacks/callback-hooks.js';
 import { executeInteraction } from './execute.js';
 import { negotiateFormat } from './format.js';
 import type { InteractionMode, InteractionWork } from './job.js';
 import type { ParsedInteraction } from './request.js';
-import { errorResult, sendResult } from './result.js';
+import { buildErrorResult, sendResult } from './result.js';
 import { checkOutputFormat } from './search-bulk.js';
 
 export type InteractionParser = (
@@ -48,7 +48,7 @@ function sendKickoffError(ctx: RequestContext, error: ErrorSpec, vary: Record<st
 
 function listResultPreferences(prefs: Preferences, parsed: ParsedInteraction): string[] {
   const applied: string[] = [];
-  if (parsed.request.kind === 'create' && requestedReturn(prefs) !== undefined) applied.push('return');
+  if (parsed.request.kind === 'create' && readReturnPreference(prefs) !== undefined) applied.push('return');
   if (hasKnownHandling(prefs)) applied.push('handling');
   return applied;
 }
@@ -57,7 +57,7 @@ function answerSynchronously(ctx: RequestContext, parsed: ParsedInteraction, neg
   const result = executeInteraction(parsed.request, {
     store: ctx.state.fhirStore,
     baseUrl: ctx.baseUrl,
-    returnPref: requestedReturn(neg.prefs),
+    returnPref: readReturnPreference(neg.prefs),
   });
   const headers = { ...neg.vary, ...preferenceAppliedHeader(ctx, neg.prefs, neg.resultApplied) };
   sendResult(ctx.res, result, { baseUrl: ctx.baseUrl, contentType: neg.contentType, headers });
@@ -80,7 +80,7 @@ function startJob(ctx: RequestContext, neg: Negotiated, start: JobStart): void {
     {
       mode: start.mode,
       work: start.work,
-      returnPref: requestedReturn(neg.prefs),
+      returnPref: readReturnPreference(neg.prefs),
       baseUrl: ctx.baseUrl,
       requestUrl: `${ctx.baseUrl}${ctx.req.url ?? '/'}`,
       contentType: neg.contentType,
@@ -108,7 +108,7 @@ function startJob(ctx: RequestContext, neg: Negotiated, start: JobStart): void {
 /** The async mode for a valid request, or the 400 for a conflicting or unsupported `_outputFormat`. */
 function chooseMode(ctx: RequestContext, parsed: ParsedInteraction, prefs: Preferences): Checked<JobStart> {
   const work: InteractionWork = { kind: 'run', request: parsed.request };
-  const asked = requestedAsyncMode(prefs);
+  const asked = readAsyncMode(prefs);
   // Fault KICKOFF-10: _outputFormat ignored, the search runs in Bundle mode.
   if (parsed.outputFormat !== undefined && !ctx.state.config.faults.has('search-output-format-ignored')) {
     const checked = checkOutputFormat(parsed, asked);
@@ -124,7 +124,7 @@ function chooseMode(ctx: RequestContext, parsed: ParsedInteraction, prefs: Prefe
 }
 
 async function handleInteraction(ctx: RequestContext, parse: InteractionParser): Promise<void> {
-  const vary = varyPrefer(ctx);
+  const vary = buildVaryPrefer(ctx);
   const prefs = readPreferences(ctx);
   const parsed = await parse(ctx, prefs.ok && isLenient(prefs.value));
   if (!prefs.ok) return sendKickoffError(ctx, prefs.error, vary);
@@ -133,10 +133,10 @@ async function handleInteraction(ctx: RequestContext, parse: InteractionParser):
   const wantsAsync = prefs.value.has('respond-async');
   if (!parsed.ok) {
     // Fault REDIRECT-06: an invalid redirect-mode request is accepted and fails on the result URL.
-    if (wantsAsync && requestedAsyncMode(prefs.value) === 'redirect' && ctx.state.config.faults.has('redirect-defers-invalid-request')) {
+    if (wantsAsync && readAsyncMode(prefs.value) === 'redirect' && ctx.state.config.faults.has('redirect-defers-invalid-request')) {
       const { status, code, diagnostics } = parsed.error;
       const neg = { prefs: prefs.value, contentType: format.value, vary, resultApplied: [] };
-      return startJob(ctx, neg, { mode: 'redirect', work: { kind: 'fixed', result: errorResult(status, code, diagnostics) }, modeApplied: ['async-mode'] });
+      return startJob(ctx, neg, { mode: 'redirect', work: { kind: 'fixed', result: buildErrorResult(status, code, diagnostics) }, modeApplied: ['async-mode'] });
     }
     return sendKickoffError(ctx, parsed.error, vary);
   }

@@ -32,7 +32,7 @@ export interface ParsedInteraction {
   ignored: string[];
 }
 
-function parsed(request: InteractionRequest, outputFormat?: string, ignored: string[] = []): Checked<ParsedInteraction> {
+function makeParsed(request: InteractionRequest, outputFormat?: string, ignored: string[] = []): Checked<ParsedInteraction> {
   return { ok: true, value: { request, outputFormat, ignored } };
 }
 
@@ -49,7 +49,7 @@ function checkPlainQuery(url: URL, lenient: boolean): Checked<{ outputFormat: st
   return { ok: true, value: { outputFormat, ignored } };
 }
 
-function routeType(ctx: RequestContext): StoreType {
+function readRouteType(ctx: RequestContext): StoreType {
   const type = ctx.pathParams[0] ?? '';
   if (!isStoreType(type)) throw new Error(`route matched an unknown resource type "${type}"`);
   return type;
@@ -61,17 +61,17 @@ export function parseRead(ctx: RequestContext, lenient: boolean): Checked<Parsed
   if (!query.ok) return query;
   const id = ctx.pathParams[1] ?? '';
   if (!FHIR_ID.test(id)) return invalid(`"${id}" is not a valid FHIR id`);
-  return parsed({ kind: 'read', type: routeType(ctx), id }, query.value.outputFormat, query.value.ignored);
+  return makeParsed({ kind: 'read', type: readRouteType(ctx), id }, query.value.outputFormat, query.value.ignored);
 }
 
 /** `GET /[type]?...`. */
 export function parseSearch(ctx: RequestContext, lenient: boolean): Checked<ParsedInteraction> {
-  const type = routeType(ctx);
+  const type = readRouteType(ctx);
   const search = parseSearchParams(type, ctx.url.searchParams, lenient);
   if (!search.ok) return search;
   const query = ctx.url.search.replace(/^\?/, '');
   const { criteria, outputFormat, ignored } = search.value;
-  return parsed({ kind: 'search', type, criteria, query }, outputFormat, ignored);
+  return makeParsed({ kind: 'search', type, criteria, query }, outputFormat, ignored);
 }
 
 /** `POST /[type]` with the resource. */
@@ -80,7 +80,7 @@ export async function parseCreate(ctx: RequestContext, lenient: boolean): Promis
   if (!query.ok) return query;
   const body = await readResourceBody(ctx);
   if (!body.ok) return body;
-  return parsed({ kind: 'create', type: routeType(ctx), resource: body.value }, query.value.outputFormat, query.value.ignored);
+  return makeParsed({ kind: 'create', type: readRouteType(ctx), resource: body.value }, query.value.outputFormat, query.value.ignored);
 }
 
 function readEntry(entry: unknown, index: number): Checked<BatchEntry> {
@@ -114,7 +114,7 @@ export async function parseBatch(ctx: RequestContext, lenient: boolean): Promise
     if (!entry.ok) return entry;
     entries.push(entry.value);
   }
-  return parsed({ kind: 'batch', bundleType, entries }, query.value.outputFormat, query.value.ignored);
+  return makeParsed({ kind: 'batch', bundleType, entries }, query.value.outputFormat, query.value.ignored);
 }
 
 function readCode(param: JsonObject): string | undefined {
@@ -148,5 +148,5 @@ export async function parseReindex(ctx: RequestContext, lenient: boolean): Promi
     else return invalid(`$reindex has no parameter "${name}" (known: type)`, 'not-supported');
   }
   if (types.length > 1) return invalid('$reindex parameter "type" may be given only once');
-  return parsed({ kind: 'reindex', resourceType: types[0] }, query.value.outputFormat, ignored);
+  return makeParsed({ kind: 'reindex', resourceType: types[0] }, query.value.outputFormat, ignored);
 }

@@ -20,12 +20,12 @@ export interface InteractionResult {
   lastModified: string | undefined;
 }
 
-export function bodyResult(status: number, body: fhir4.Resource | undefined): InteractionResult {
+export function buildBodyResult(status: number, body: fhir4.Resource | undefined): InteractionResult {
   return { status, body, location: undefined, etag: undefined, lastModified: undefined };
 }
 
-export function errorResult(status: number, code: IssueCode, diagnostics: string): InteractionResult {
-  return bodyResult(status, buildOperationOutcome('error', code, diagnostics));
+export function buildErrorResult(status: number, code: IssueCode, diagnostics: string): InteractionResult {
+  return buildBodyResult(status, buildOperationOutcome('error', code, diagnostics));
 }
 
 export function isOperationOutcome(resource: fhir4.Resource): resource is fhir4.OperationOutcome {
@@ -37,7 +37,7 @@ export function isFailure(result: InteractionResult): boolean {
 }
 
 /** `201 Created`, `404 Not Found`: the form Bundle.entry.response.status takes. */
-export function statusLine(status: number): string {
+export function formatStatusLine(status: number): string {
   const reason = STATUS_CODES[status];
   return reason === undefined ? String(status) : `${status} ${reason}`;
 }
@@ -47,7 +47,7 @@ export function statusLine(status: number): string {
  * `lastModified`, `outcome` for a failure, and `resource` for a successful result's body.
  */
 export function buildResponseEntry(result: InteractionResult, baseUrl: string): fhir4.BundleEntry<fhir4.Resource> {
-  const response: fhir4.BundleEntryResponse = { status: statusLine(result.status) };
+  const response: fhir4.BundleEntryResponse = { status: formatStatusLine(result.status) };
   if (result.location !== undefined) response.location = result.location;
   if (result.etag !== undefined) response.etag = result.etag;
   if (result.lastModified !== undefined) response.lastModified = result.lastModified;
@@ -62,7 +62,7 @@ export function buildResponseEntry(result: InteractionResult, baseUrl: string): 
 }
 
 /** Location, ETag and Last-Modified headers of a result (Location made absolute). */
-export function resultHeaders(result: InteractionResult, baseUrl: string): Record<string, string> {
+export function buildResultHeaders(result: InteractionResult, baseUrl: string): Record<string, string> {
   const headers: Record<string, string> = {};
   if (result.location !== undefined) headers['Location'] = `${baseUrl}/${result.location}`;
   if (result.etag !== undefined) headers['ETag'] = result.etag;
@@ -81,7 +81,7 @@ export interface SendResultOptions {
 
 /** Sends a result exactly as the synchronous interaction answers it. */
 export function sendResult(res: ServerResponse, result: InteractionResult, opts: SendResultOptions): void {
-  const headers = { ...resultHeaders(result, opts.baseUrl), ...opts.headers };
+  const headers = { ...buildResultHeaders(result, opts.baseUrl), ...opts.headers };
   const status = opts.status ?? result.status;
   if (result.body === undefined) {
     sendEmpty(res, status, headers);

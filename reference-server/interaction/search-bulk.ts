@@ -40,13 +40,13 @@ export function checkOutputFormat(parsed: ParsedInteraction, asked: AsyncMode | 
 }
 
 /** The matches of a finished search result (its searchset entries). */
-function matchesOf(result: InteractionResult): fhir4.Resource[] {
+function listMatches(result: InteractionResult): fhir4.Resource[] {
   const body = result.body;
   if (body?.resourceType !== 'Bundle') return [];
   return ((body as fhir4.Bundle<fhir4.Resource>).entry ?? []).flatMap((entry) => (entry.resource === undefined ? [] : [entry.resource]));
 }
 
-function searchTypeOf(job: InteractionJob): string {
+function readSearchType(job: InteractionJob): string {
   const work = job.payload.work;
   return work.kind === 'run' && work.request.kind === 'search' ? work.request.type : 'Resource';
 }
@@ -58,11 +58,11 @@ export function sendSearchManifest(ctx: RequestContext, job: InteractionJob, res
     sendResult(ctx.res, result, { baseUrl: payload.baseUrl, contentType: payload.contentType });
     return;
   }
-  const resources = matchesOf(result);
+  const resources = listMatches(result);
   const output =
     resources.length === 0
       ? []
-      : [{ type: searchTypeOf(job), url: `${payload.baseUrl}${outputPath(job.fileKey, FILE_NAME)}`, count: resources.length }];
+      : [{ type: readSearchType(job), url: `${payload.baseUrl}${outputPath(job.fileKey, FILE_NAME)}`, count: resources.length }];
   const manifest = {
     transactionTime: formatFhirInstant(payload.settledAt ?? ctx.state.config.clock.now()),
     request: payload.requestUrl,
@@ -84,7 +84,7 @@ export function handleSearchOutput(ctx: RequestContext): void {
     return;
   }
   const result = settleInteractionJob(ctx.state, job);
-  const resources = isFailure(result) ? [] : matchesOf(result);
+  const resources = isFailure(result) ? [] : listMatches(result);
   if (resources.length === 0) {
     sendError(ctx.res, { status: 404, code: 'not-found', diagnostics: 'this search produced no output file' });
     return;

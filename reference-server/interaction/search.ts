@@ -116,7 +116,7 @@ function matchesAll(lists: string[][], test: (value: string) => boolean): boolea
   return lists.every((values) => values.some(test));
 }
 
-function matches(resource: fhir4.Resource, criteria: SearchCriteria): boolean {
+function matchesCriteria(resource: fhir4.Resource, criteria: SearchCriteria): boolean {
   return (
     matchesAll(criteria.ids, (id) => resource.id === id) &&
     matchesAll(criteria.names, (name) => matchesName(resource, name)) &&
@@ -127,7 +127,7 @@ function matches(resource: fhir4.Resource, criteria: SearchCriteria): boolean {
 
 /** Every match, in store order (before `_count`). */
 export function findMatches(store: FhirStore, type: StoreType, criteria: SearchCriteria): fhir4.Resource[] {
-  return store.list(type).filter((resource) => matches(resource, criteria));
+  return store.list(type).filter((resource) => matchesCriteria(resource, criteria));
 }
 
 export interface SearchsetInput {

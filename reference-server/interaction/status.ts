@@ -5,7 +5,7 @@
  */
 import type { RequestContext } from '../context.js';
 import { sendEmpty, sendError, sendInformation } from '../http-util.js';
-import { progressText, retryAfterHeader } from '../pacing.js';
+import { formatProgress, retryAfterHeader } from '../pacing.js';
 import { sendCompletionBundle } from './completion-bundle.js';
 import { isGone, settleInteractionJob, type InteractionJob } from './job.js';
 import { sendSeeOther } from './redirect.js';
@@ -13,7 +13,7 @@ import { sendSearchManifest } from './search-bulk.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function retryAfter(ctx: RequestContext): Record<string, string> {
+function buildRetryAfter(ctx: RequestContext): Record<string, string> {
   const faults = ctx.state.config.faults;
   // Fault RETRY-01: no Retry-After.
   if (faults.has('no-retry-after')) return {};
@@ -22,8 +22,8 @@ function retryAfter(ctx: RequestContext): Record<string, string> {
   return { 'Retry-After': retryAfterHeader(ctx) };
 }
 
-function progress(ctx: RequestContext, job: InteractionJob): string {
-  const text = progressText(ctx.state.interactionJobs.progress(job));
+function formatJobProgress(ctx: RequestContext, job: InteractionJob): string {
+  const text = formatProgress(ctx.state.interactionJobs.progress(job));
   // Fault PROGRESS-01: an X-Progress of 100 characters or more.
   if (ctx.state.config.faults.has('progress-over-100-chars')) {
     return `${text}; ${job.payload.mode} job ${job.id} is still running, please keep polling`.padEnd(120, '.');
@@ -37,7 +37,7 @@ function sendRunning(ctx: RequestContext, job: InteractionJob): void {
     sendInformation(ctx.res, 200, 'the job is still running', NO_STORE);
     return;
   }
-  sendEmpty(ctx.res, 202, { ...NO_STORE, ...retryAfter(ctx), 'X-Progress': progress(ctx, job) });
+  sendEmpty(ctx.res, 202, { ...NO_STORE, ...buildRetryAfter(ctx), 'X-Progress': formatJobProgress(ctx, job) });
 }
 
 export function answerInteractionStatus(ctx: RequestContext, job: InteractionJob): void {
