@@ -2,7 +2,7 @@
 export type { Clock } from './clock.js';
 export { FAULTS, type FaultInfo, type FaultName } from './faults/catalogue.js';
 export { UnknownFaultError } from './faults/fault-set.js';
-export type { ReferenceServerOptions, RetryAfterOption } from './options.js';
+export type { PacingOption, ReferenceServerOptions, RetryAfterOption, TimingsOption } from './options.js';
 export { startReferenceServer, type RunningReferenceServer } from './server.js';
 
 import { createFaultSet } from './faults/fault-set.js';
