@@ -66,7 +66,7 @@ export interface DeletedResource {
   deletedAt: number;
 }
 
-function pad2(n: number): string {
+function formatTwoDigits(n: number): string {
   return String(n).padStart(2, '0');
 }
 
@@ -76,11 +76,11 @@ function pick<T>(items: readonly T[], index: number): T {
   return item;
 }
 
-function patientUpdatedAt(n: number, transactionTime: number): number {
+function computePatientUpdatedAt(n: number, transactionTime: number): number {
   return transactionTime - n * HOUR_MS;
 }
 
-function meta(at: number): fhir4.Meta {
+function buildMeta(at: number): fhir4.Meta {
   return { lastUpdated: formatFhirInstant(at) };
 }
 
@@ -88,10 +88,10 @@ function buildPatient(n: number, t: number): fhir4.Patient {
   return {
     resourceType: 'Patient',
     id: `p${n}`,
-    meta: meta(patientUpdatedAt(n, t)),
+    meta: buildMeta(computePatientUpdatedAt(n, t)),
     name: [{ family: pick(FAMILY, n), given: [pick(GIVEN, n)] }],
     gender: n % 2 === 0 ? 'female' : 'male',
-    birthDate: `${1940 + ((n * 7) % 70)}-${pad2(1 + (n % 12))}-${pad2(1 + (n % 28))}`,
+    birthDate: `${1940 + ((n * 7) % 70)}-${formatTwoDigits(1 + (n % 12))}-${formatTwoDigits(1 + (n % 28))}`,
     managingOrganization: { reference: `Organization/o${1 + (n % ORGANIZATION_COUNT)}` },
   };
 }
@@ -101,12 +101,12 @@ function buildObservation(n: number, k: number, t: number): fhir4.Observation {
   return {
     resourceType: 'Observation',
     id: `p${n}-obs${k}`,
-    meta: meta(patientUpdatedAt(n, t) + k * 10 * MINUTE_MS),
+    meta: buildMeta(computePatientUpdatedAt(n, t) + k * 10 * MINUTE_MS),
     status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: kind.code, display: kind.display }] },
     subject: { reference: `Patient/p${n}` },
     encounter: { reference: `Encounter/p${n}-enc1` },
-    effectiveDateTime: `2024-${pad2(1 + (n % 12))}-${pad2(1 + (k % 28))}T09:00:00Z`,
+    effectiveDateTime: `2024-${formatTwoDigits(1 + (n % 12))}-${formatTwoDigits(1 + (k % 28))}T09:00:00Z`,
     valueQuantity: { value: kind.base + ((n * 13 + k * 7) % 40), unit: kind.unit, system: 'http://unitsofmeasure.org', code: kind.ucum },
   };
 }
@@ -115,11 +115,11 @@ function buildEncounter(n: number, t: number): fhir4.Encounter {
   return {
     resourceType: 'Encounter',
     id: `p${n}-enc1`,
-    meta: meta(patientUpdatedAt(n, t) + 5 * MINUTE_MS),
+    meta: buildMeta(computePatientUpdatedAt(n, t) + 5 * MINUTE_MS),
     status: 'finished',
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
     subject: { reference: `Patient/p${n}` },
-    period: { start: `2024-${pad2(1 + (n % 12))}-01T08:30:00Z`, end: `2024-${pad2(1 + (n % 12))}-01T09:30:00Z` },
+    period: { start: `2024-${formatTwoDigits(1 + (n % 12))}-01T08:30:00Z`, end: `2024-${formatTwoDigits(1 + (n % 12))}-01T09:30:00Z` },
   };
 }
 
@@ -128,7 +128,7 @@ function buildCondition(n: number, t: number): fhir4.Condition {
   return {
     resourceType: 'Condition',
     id: `p${n}-cond1`,
-    meta: meta(patientUpdatedAt(n, t) + 40 * MINUTE_MS),
+    meta: buildMeta(computePatientUpdatedAt(n, t) + 40 * MINUTE_MS),
     clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
     code: { coding: [{ system: 'http://snomed.info/sct', ...code }] },
     subject: { reference: `Patient/p${n}` },
@@ -139,7 +139,7 @@ function buildOrganization(n: number, t: number): fhir4.Organization {
   return {
     resourceType: 'Organization',
     id: `o${n}`,
-    meta: meta(t - (1000 + n) * HOUR_MS),
+    meta: buildMeta(t - (1000 + n) * HOUR_MS),
     active: true,
     name: `Synthetic Clinic ${n}`,
   };
@@ -190,7 +190,7 @@ export function buildGroup(id: string, opts: DatasetOptions): fhir4.Group | unde
   return {
     resourceType: 'Group',
     id,
-    meta: meta(opts.transactionTime - 2000 * HOUR_MS),
+    meta: buildMeta(opts.transactionTime - 2000 * HOUR_MS),
     identifier: [{ system: GROUP_IDENTIFIER_SYSTEM, value: id }],
     type: 'person',
     actual: true,
@@ -206,6 +206,6 @@ export function generateDeletedResources(opts: DatasetOptions): DeletedResource[
     type: 'Observation' as const,
     id: `p${i + 1}-obs0`,
     patientId: `p${i + 1}`,
-    deletedAt: patientUpdatedAt(i + 1, opts.transactionTime) + 50 * MINUTE_MS,
+    deletedAt: computePatientUpdatedAt(i + 1, opts.transactionTime) + 50 * MINUTE_MS,
   }));
 }

@@ -18,7 +18,7 @@ export interface ContentFaultInput {
 
 const HOUR_MS = 3_600_000;
 
-function nonEmptyLists(data: SelectedData): fhir4.Resource[][] {
+function listNonEmpty(data: SelectedData): fhir4.Resource[][] {
   return [...data.output.values()].filter((list) => list.length > 0);
 }
 
@@ -42,7 +42,7 @@ const BINARY: fhir4.Binary = {
 
 export function applyContentFaults(input: ContentFaultInput): void {
   const { faults, data } = input;
-  const [first, second] = nonEmptyLists(data);
+  const [first, second] = listNonEmpty(data);
   // Fault MAN-04: one resource moves into the file of another type.
   if (faults.has('output-file-mixed-types') && first !== undefined && second !== undefined) {
     const moved = second.shift();

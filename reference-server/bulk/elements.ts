@@ -41,7 +41,7 @@ export function parseElement(text: string): { ok: true; value: ElementSelector }
   return { ok: true, value: { type, element } };
 }
 
-function keptElements(type: string, selectors: readonly ElementSelector[]): Set<string> | undefined {
+function listKeptElements(type: string, selectors: readonly ElementSelector[]): Set<string> | undefined {
   const listed = selectors.filter((s) => s.type === undefined || s.type === type).map((s) => s.element);
   if (listed.length === 0 || !isExportType(type)) return undefined;
   return new Set([...ALWAYS, ...MANDATORY[type], ...listed]);
@@ -49,7 +49,7 @@ function keptElements(type: string, selectors: readonly ElementSelector[]): Set<
 
 /** The resource reduced to the selected elements and tagged SUBSETTED, or itself when nothing applies. */
 export function subsetResource(resource: fhir4.Resource, selectors: readonly ElementSelector[]): fhir4.Resource {
-  const kept = keptElements(resource.resourceType, selectors);
+  const kept = listKeptElements(resource.resourceType, selectors);
   if (kept === undefined) return resource;
   const subset: fhir4.Resource = { resourceType: resource.resourceType };
   for (const [key, value] of Object.entries(resource)) {

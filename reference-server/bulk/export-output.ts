@@ -58,7 +58,7 @@ function buildErrorLines(ignored: readonly string[], faults: FaultSet): string[]
   );
 }
 
-function toFiles(prefix: string, type: string, lines: readonly string[], max: number | undefined, start: number): ExportFile[] {
+function splitIntoFiles(prefix: string, type: string, lines: readonly string[], max: number | undefined, start: number): ExportFile[] {
   return splitLines(lines, max).map((group, i) => ({ name: `${prefix}-${start + i + 1}.ndjson`, type, lines: group }));
 }
 
@@ -76,7 +76,7 @@ function computeExportOutput(job: ExportJob, config: OutputConfig): ExportOutput
     const lines = resources.map((resource) => JSON.stringify(resource));
     // Fault MAN-04 (SHOULD NOT): a type without data still gets an (empty) output item.
     if (lines.length === 0 && faults.has('empty-output-item')) output.push({ name: `output-${output.length + 1}.ndjson`, type, lines });
-    output.push(...toFiles('output', type, lines, max, output.length));
+    output.push(...splitIntoFiles('output', type, lines, max, output.length));
   }
   const firstFile = output[0];
   // Fault FILE-03: the first line of the first file is cut short (not valid JSON).
@@ -86,8 +86,8 @@ function computeExportOutput(job: ExportJob, config: OutputConfig): ExportOutput
   const deletedLines = data.deleted.map((deleted) => JSON.stringify(buildDeletedBundle(deleted, faults)));
   return {
     output,
-    error: toFiles('error', 'OperationOutcome', buildErrorLines(payload.ignored, faults), max, 0),
-    deleted: toFiles('deleted', 'Bundle', deletedLines, max, 0),
+    error: splitIntoFiles('error', 'OperationOutcome', buildErrorLines(payload.ignored, faults), max, 0),
+    deleted: splitIntoFiles('deleted', 'Bundle', deletedLines, max, 0),
     failure: undefined,
   };
 }

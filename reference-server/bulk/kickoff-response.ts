@@ -35,7 +35,7 @@ export function createExportJob(ctx: RequestContext, payload: ExportJobPayload, 
   return undefined;
 }
 
-function contentLocation(ctx: RequestContext, job: ExportJob): Record<string, string> {
+function buildContentLocation(ctx: RequestContext, job: ExportJob): Record<string, string> {
   const faults = ctx.state.config.faults;
   // Faults KICKOFF-02: Content-Location missing, or relative.
   if (faults.has('no-content-location')) return {};
@@ -45,7 +45,7 @@ function contentLocation(ctx: RequestContext, job: ExportJob): Record<string, st
 
 /** 202 Accepted with the absolute status URL and an informational OperationOutcome. */
 export function sendAccepted(ctx: RequestContext, job: ExportJob): void {
-  const headers = { ...VARY, ...contentLocation(ctx, job) };
+  const headers = { ...VARY, ...buildContentLocation(ctx, job) };
   // Fault KICKOFF-03: the 202 body is JSON but not an OperationOutcome.
   if (ctx.state.config.faults.has('kickoff-202-body-not-outcome')) {
     sendJson(ctx.res, 202, { status: 'accepted', job: job.id }, { contentType: PLAIN_JSON, headers });

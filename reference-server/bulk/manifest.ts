@@ -39,7 +39,7 @@ export interface ManifestInput {
   version: BulkVersion;
 }
 
-function toItem(file: ExportFile, input: ManifestInput): ManifestItem {
+function buildItem(file: ExportFile, input: ManifestInput): ManifestItem {
   const { faults } = input;
   const path = filePath(input.job.fileKey, file.name);
   // Fault MAN-04: relative output URLs.
@@ -49,8 +49,8 @@ function toItem(file: ExportFile, input: ManifestInput): ManifestItem {
   return { type: file.type, url, count: faults.has('manifest-count-string') ? String(count) : count };
 }
 
-function toOutputItem(file: ExportFile, input: ManifestInput): ManifestItem {
-  const item = toItem(file, input);
+function buildOutputItem(file: ExportFile, input: ManifestInput): ManifestItem {
+  const item = buildItem(file, input);
   // Fault MAN-04: output items without `type`.
   if (input.faults.has('output-item-without-type')) delete item.type;
   return item;
@@ -73,10 +73,10 @@ export function buildManifest(input: ManifestInput): BulkManifest {
     ...(withRequest ? { request: job.payload.requestUrl } : {}),
     // Fault MAN-03: requiresAccessToken as a string.
     requiresAccessToken: faults.has('manifest-requires-access-token-string') ? 'false' : false,
-    output: files.output.map((file) => toOutputItem(file, input)),
-    ...(withDeleted ? { deleted: files.deleted.map((file) => toItem(file, input)) } : {}),
+    output: files.output.map((file) => buildOutputItem(file, input)),
+    ...(withDeleted ? { deleted: files.deleted.map((file) => buildItem(file, input)) } : {}),
   };
-  const messages = files.error.map((file) => toItem(file, input));
+  const messages = files.error.map((file) => buildItem(file, input));
   // Fault MAN-06: the error (4.0: outcome) array is left out.
   if (!faults.has('manifest-without-error-array')) manifest[version === 'v4' ? 'outcome' : 'error'] = messages;
   // Fault MAN-08: an extension that is an array, not the JSON object Bulk Data v2 requires.

@@ -35,13 +35,13 @@ function splitList(values: readonly string[]): string[] {
   return values.flatMap((value) => value.split(',')).map((item) => item.trim());
 }
 
-function single(name: string, values: readonly string[]): Checked<string | undefined> {
+function readSingle(name: string, values: readonly string[]): Checked<string | undefined> {
   if (values.length > 1) return invalid(`${name} may be given only once`);
   return { ok: true, value: values[0] };
 }
 
 export function parseOutputFormat(values: readonly string[], faults: FaultSet): Checked<string> {
-  const one = single('_outputFormat', values);
+  const one = readSingle('_outputFormat', values);
   if (!one.ok) return one;
   if (one.value === undefined) return { ok: true, value: 'application/fhir+ndjson' };
   // An unencoded '+' in a query string arrives as a space; accept it as '+'.
@@ -55,7 +55,7 @@ export function parseOutputFormat(values: readonly string[], faults: FaultSet): 
 }
 
 function parseInstant(name: string, values: readonly string[]): Checked<number | undefined> {
-  const one = single(name, values);
+  const one = readSingle(name, values);
   if (!one.ok || one.value === undefined) return one.ok ? { ok: true, value: undefined } : one;
   const ms = parseFhirInstant(one.value);
   if (ms === undefined) return invalid(`${name} "${one.value}" is not a FHIR instant (e.g. 2024-01-01T00:00:00Z)`);
@@ -115,7 +115,7 @@ export function parseElements(values: readonly string[], notes: ParamNotes): Che
   return { ok: true, value: selectors.length > 0 ? selectors : undefined };
 }
 
-function patientNumberOf(reference: string, ctx: InterpretContext): number | undefined {
+function findPatientNumber(reference: string, ctx: InterpretContext): number | undefined {
   const match = /(?:^|\/)Patient\/([^/]+)$/.exec(reference);
   const n = match?.[1] === undefined ? undefined : parsePatientNumber(match[1], ctx.patientCount);
   if (n === undefined || ctx.groupMembers === undefined) return n;
@@ -131,7 +131,7 @@ export function parsePatients(values: readonly string[], ctx: InterpretContext, 
   }
   const chosen = new Set<number>();
   for (const reference of splitList(values)) {
-    const n = patientNumberOf(reference, ctx);
+    const n = findPatientNumber(reference, ctx);
     if (n !== undefined) {
       chosen.add(n);
       continue;
@@ -173,7 +173,7 @@ export function parseAssociatedData(values: readonly string[], notes: ParamNotes
 }
 
 function parsePositiveInt(name: string, values: readonly string[]): Checked<number | undefined> {
-  const one = single(name, values);
+  const one = readSingle(name, values);
   if (!one.ok || one.value === undefined) return one.ok ? { ok: true, value: undefined } : one;
   const n = /^[1-9][0-9]*$/.test(one.value.trim()) ? Number(one.value.trim()) : NaN;
   if (!Number.isSafeInteger(n)) return invalid(`${name} "${one.value}" is not a positive integer`);

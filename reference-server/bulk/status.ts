@@ -23,7 +23,7 @@ function sendInProgress(ctx: RequestContext, job: ExportJob): void {
   });
 }
 
-function expiresHeader(ctx: RequestContext, job: ExportJob): Record<string, string> {
+function buildExpiresHeader(ctx: RequestContext, job: ExportJob): Record<string, string> {
   const { config, exportJobs } = ctx.state;
   // Fault STATUS-05: Expires already in the past.
   if (config.faults.has('expires-in-past')) return { Expires: formatHttpDate(config.clock.now() - HOUR_MS) };
@@ -55,7 +55,7 @@ function sendComplete(ctx: RequestContext, job: ExportJob): void {
   const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion });
   // Fault STATUS-04: manifest with the wrong media type.
   const contentType = config.faults.has('manifest-wrong-content-type') ? 'text/plain' : PLAIN_JSON;
-  sendJson(ctx.res, 200, manifest, { contentType, headers: { ...NO_STORE, ...expiresHeader(ctx, job) } });
+  sendJson(ctx.res, 200, manifest, { contentType, headers: { ...NO_STORE, ...buildExpiresHeader(ctx, job) } });
 }
 
 /** Answers a poll of a bulk export job's status URL (`pathParams[0]` is the job id). */
