@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completeAt, fetchAllLines, keysOf, rawGet, type BulkManifest } from './bulk-helpers.js';
-import { START, closeAllServers, createFakeClock, parseNdjson, startServer } from './helpers.js';
+import { completeAt, fetchAllLines, keysOf, kickoffAt, rawGet, statusUrlOf, type BulkManifest, LENIENT } from './bulk-helpers.js';
+import { START, closeAllServers, createFakeClock, del, expectOutcome, get, parseNdjson, startServer } from './helpers.js';
 
 afterEach(closeAllServers);
 
@@ -132,4 +132,19 @@ describe('manifest and file invariants', () => {
       expect(manifest.error).toEqual([]);
     },
   );
+});
+
+describe('cancellation of a finished export', () => {
+  it('removes the output, error and deleted files (404 + OperationOutcome)', async () => {
+    const clock = createFakeClock();
+    const { baseUrl } = await startServer({ clock, patientCount: 2 });
+    const query = `?organizeOutputBy=Patient&_since=${encodeURIComponent(new Date(0).toISOString())}`;
+    const statusUrl = await statusUrlOf(await kickoffAt(baseUrl, '/Patient/$export', query, LENIENT));
+    clock.advance(60_000);
+    const manifest = (await (await get(statusUrl)).json()) as BulkManifest;
+    const urls = [manifest.output[0]?.url, manifest.error?.[0]?.url, manifest.deleted?.[0]?.url].map((url) => url ?? '');
+    for (const url of urls) expect((await rawGet(url)).status).toBe(200);
+    expect((await del(statusUrl)).status).toBe(202);
+    for (const url of urls) await expectOutcome(await get(url), 404);
+  });
 });
