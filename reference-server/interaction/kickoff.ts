@@ -136,7 +136,8 @@ async function handleInteraction(ctx: RequestContext, parse: InteractionParser):
     if (wantsAsync && readAsyncMode(prefs.value) === 'redirect' && ctx.state.config.faults.has('redirect-defers-invalid-request')) {
       const { status, code, diagnostics } = parsed.error;
       const neg = { prefs: prefs.value, contentType: format.value, vary, resultApplied: [] };
-      return startJob(ctx, neg, { mode: 'redirect', work: { kind: 'fixed', result: buildErrorResult(status, code, diagnostics) }, modeApplied: ['async-mode'] });
+      const work: InteractionWork = { kind: 'fixed', result: buildErrorResult(status, code, diagnostics) };
+      return startJob(ctx, neg, { mode: 'redirect', work, modeApplied: ['async-mode'] });
     }
     return sendKickoffError(ctx, parsed.error, vary);
   }

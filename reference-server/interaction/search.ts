@@ -73,7 +73,8 @@ export function parseSearchParams(type: StoreType, params: URLSearchParams, leni
       ignored.push(`${name}=${value}`);
     } else {
       return invalid(
-        `search parameter "${name}" is not supported on ${type} (supported: ${supported.join(', ')}; send Prefer: handling=lenient to have it ignored)`,
+        `search parameter "${name}" is not supported on ${type} (supported: ${supported.join(', ')}; ` +
+          'send Prefer: handling=lenient to have it ignored)',
         'not-supported',
       );
     }
