@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 export interface FaultExpectation {
   failed: string[];
   warned: string[];
+  /** Server settings this fault needs (e.g. pacing faults need a real Retry-After to pace against). */
+  server?: { retryAfterSeconds?: number };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,10 +20,28 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) out[name] = { failed: value.map(String), warned: [] };
     else if (value !== null && typeof value === 'object') {
-      const v = value as { failed?: unknown; warned?: unknown };
+      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
-      out[name] = { failed: list(v.failed), warned: list(v.warned) };
+      const seconds = v.server?.retryAfterSeconds;
+      out[name] = { failed: list(v.failed), warned: list(v.warned), ...(typeof seconds === 'number' ? { server: { retryAfterSeconds: seconds } } : {}) };
     } else throw new Error(`fault-matrix.yaml: ${name}: expected a list or { failed, warned }`);
   }
   return out;
+}
+
+/**
+ * Rewrite the table from observed results (only with UPDATE_FAULT_MATRIX=1, like a golden file).
+ * The self-test still requires every listed scenario to fail on the fault's own requirement, so an
+ * update can only record behaviour that passed those checks; review the diff before committing.
+ */
+export function writeFaultMatrix(matrix: Record<string, FaultExpectation>): void {
+  const file = path.join(here, 'fault-matrix.yaml');
+  const header = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('#'));
+  const rows = Object.keys(matrix).sort().map((name) => {
+    const e = matrix[name] ?? { failed: [], warned: [] };
+    const server = e.server ? `, server: { retryAfterSeconds: ${e.server.retryAfterSeconds ?? 1} }` : '';
+    if (!e.warned.length && !server) return `${name}: [${e.failed.join(', ')}]`;
+    return `${name}: { failed: [${e.failed.join(', ')}], warned: [${e.warned.join(', ')}]${server} }`;
+  });
+  writeFileSync(file, [...header, ...rows, ''].join('\n'));
 }
