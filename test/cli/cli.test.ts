@@ -112,7 +112,7 @@ describe('errors are clear, classified and never stack traces', () => {
     await new Promise<void>((resolve) => listener.close(() => resolve()));
     expect(connections).toBe(0);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.yaml:7:5: at steps\[0\]: unknown key 'expcet' \(allowed: id, title, request, poll, forEach, expect, capture, always\)/);
+    expect(r.stderr).toMatch(/broken\.yaml:7:5: at steps\[0\]: unknown key 'expcet' \(allowed: id, title, request, poll, repeat, forEach, expect, capture, always\)/);
     expect(r.stderr).toContain('nothing was sent');
     noStackTrace(r.stderr);
   });

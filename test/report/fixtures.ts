@@ -168,7 +168,7 @@ export function createRunResult(): RunResult {
   return {
     schemaVersion: 1,
     tool: { name: 'fhir-async-conformance', version: '0.1.0' },
-    target: { baseUrl: 'http://127.0.0.1:8080/fhir', bundled: true, faults: ['no-retry-after'] },
+    target: { baseUrl: 'http://127.0.0.1:8080/fhir', bundled: true, faults: ['no-retry-after'], claims: ['bulk-v2'], capabilities: ['export'], basis: ['claims: bulk-v2'] },
     startedAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:00:08.400Z',
     durationMs: 8400,
