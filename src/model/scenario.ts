@@ -99,7 +99,9 @@ export interface Check extends ValueMatchers {
 /** Where to capture a variable from; `optional`: leave it undefined instead of erroring when absent. */
 export type Capture =
   | { header: string; optional?: boolean }
-  | { json: string; optional?: boolean };
+  | { json: string; optional?: boolean }
+  | { body: true; optional?: boolean }
+  | { status: true };
 
 export interface RequestSpec {
   method: string;

@@ -11,6 +11,16 @@ export type CaptureResult =
 export function captureValues(spec: Record<string, Capture>, res: HttpResponse): CaptureResult {
   const values = new Map<string, string | string[]>();
   for (const [name, from] of Object.entries(spec)) {
+    if ('status' in from) {
+      values.set(name, String(res.status));
+      continue;
+    }
+    if ('body' in from) {
+      const text = res.body.toString('utf8');
+      if (text === '' && from.optional) continue;
+      values.set(name, text);
+      continue;
+    }
     if ('header' in from) {
       const value = res.headers[from.header.toLowerCase()];
       if (value === undefined && from.optional) continue;

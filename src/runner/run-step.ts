@@ -10,6 +10,7 @@ import { rollUpChecks } from './outcome.js';
 import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
 import { parseDuration } from '../util/duration.js';
+import { interpolate, type Variables } from './variables.js';
 
 const DEFAULT_FOREACH_MAX = 50;
 
@@ -49,7 +50,12 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       for (const c of list ?? []) {
         if (c.when && !statusMatches(res.status, c.when.status)) continue;
         if (!appliesTo(c.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(c.requirement)?.appliesTo, ctx.claims)) continue;
-        checks.push(evaluateCheck(c, res, body, { catalogue: ctx.catalogue, claims: ctx.claims, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
+        const resolved = resolveCheckVariables(c, vars);
+        if (typeof resolved === 'string') {
+          checks.push({ requirement: c.requirement, level: 'SHALL', severity: 'failure', passed: false, subject: 'check', expected: '', actual: resolved, message: `${c.requirement}: ${resolved}`, exchange: state.exchanges.length - 1 });
+          continue;
+        }
+        checks.push(evaluateCheck(resolved, res, body, { catalogue: ctx.catalogue, claims: ctx.claims, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
       }
     };
     let final: HttpResponse;
@@ -89,6 +95,31 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
 }
 
 type Binding = { name: string; value: string } | undefined;
+
+/**
+ * `${var}` in a check's `equals`, `oneOf` and `matches` refers to an earlier capture; a `oneOf`
+ * item that is exactly `${list}` expands to every captured item. Returns a message when a
+ * variable is missing (a check that cannot be evaluated is not a pass).
+ */
+function resolveCheckVariables(check: Check, vars: Variables): Check | string {
+  try {
+    type Scalar = string | number | boolean | null;
+    const one = (v: Scalar): Scalar => (typeof v === 'string' ? interpolate(v, vars) : v);
+    const oneOf = check.oneOf?.flatMap((v): Scalar[] => {
+      const whole = typeof v === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(v) : null;
+      const list = whole?.[1] ? vars.get(whole[1]) : undefined;
+      return Array.isArray(list) ? list : [one(v)];
+    });
+    return {
+      ...check,
+      ...(check.equals !== undefined ? { equals: one(check.equals) } : {}),
+      ...(oneOf ? { oneOf } : {}),
+      ...(check.matches !== undefined ? { matches: interpolate(check.matches, vars) } : {}),
+    };
+  } catch (e) {
+    return `cannot evaluate the check: ${(e as Error).message}`;
+  }
+}
 
 /** The list of iterations: one unbound run, or one per item of the `forEach` list. */
 function forEachBindings(step: Step, state: ScenarioState): Binding[] | string {

@@ -118,6 +118,11 @@ const capture = {
         type: 'object', additionalProperties: false, required: ['json'],
         properties: { json: { type: 'string', pattern: '^(/.*)?$' }, optional: { type: 'boolean' } },
       },
+      {
+        type: 'object', additionalProperties: false, required: ['body'],
+        properties: { body: { const: true }, optional: { type: 'boolean' } },
+      },
+      { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { const: true } } },
     ],
   },
 } as const;

@@ -55,6 +55,14 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
         const req = String(c['requirement']);
         cited.add(req);
         checkCheck(c, [...path, i], at);
+        for (const key of ['equals', 'matches', 'oneOf'] as const) {
+          for (const { path: p, text } of stringsIn(c[key])) {
+            for (const name of referencedVariables(text)) {
+              // Captures happen after a step's checks, so a check sees only earlier steps' captures.
+              if (!stepVars.has(name)) at([...path, i, key, ...p], `undefined variable '\${${name}}' in a check (capture it in an earlier step)`);
+            }
+          }
+        }
         if (!ctx.catalogue.requirements.has(req)) at([...path, i, 'requirement'], `unknown requirement id '${req}' (not in ${ctx.catalogue.file})`);
         else if (!declared.includes(req)) at([...path, i, 'requirement'], `check cites '${req}', which is missing from the scenario's requirements list`);
       });
