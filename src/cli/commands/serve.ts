@@ -14,9 +14,17 @@ export function registerServe(y: Argv): Argv {
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
         .option('fault', {
           type: 'string', array: true,
-          describe: `Break one requirement on purpose (repeatable): ${FAULTS.map((f) => f.name).join(', ')}`,
+          describe: `Break one requirement on purpose (repeatable; ${FAULTS.length} faults, see --list-faults)`,
         })
-        .option('job-duration', { type: 'string', default: '1s', describe: 'How long an export job runs' })
+        .option('job-duration', { type: 'string', default: '1s', describe: 'How long an export job runs (and the default for the other patterns)' })
+        .option('interaction-duration', { type: 'string', describe: 'How long an async interaction (Bundle/redirect mode) runs (default: --job-duration)' })
+        .option('bulk-version', { choices: ['v2', 'v4'] as const, default: 'v2' as const, describe: 'Bulk Data manifest and kick-off shape: v2 (GET, error, request) or v4 (POST only, outcome, no request)' })
+        .option('pacing', { type: 'string', describe: 'Minimum spacing of polls before 429 (e.g. 500ms), or "off" (default: half the Retry-After, at most 500ms)' })
+        .option('max-jobs', { type: 'number', describe: 'Jobs held at once per pattern before kick-offs get 429 (default 1000)' })
+        .option('callback-allow-host', { type: 'string', array: true, describe: 'Host a callback-url may name (repeatable; default loopback only)' })
+        .option('callback-secret-env', { type: 'string', describe: 'Name of an environment variable holding the HMAC-SHA256 key for X-Callback-Signature (never pass the secret itself)' })
+        .option('callback-token-env', { type: 'string', describe: 'Name of an environment variable holding a bearer token for callbacks' })
+        .option('long-poll-max', { type: 'string', describe: 'Longest hold of a Prefer: wait=N status request (default 30s), or "off"' })
         .option('retry-after', { type: 'string', default: '1', describe: 'Retry-After on in-progress polls: seconds, or "date:<seconds>" for the HTTP-date form' })
         .option('public-url', { type: 'string', describe: 'Base URL to put in absolute URLs (default: from the Host header)' })
         .option('patients', { type: 'number', default: 10, describe: 'Synthetic patients (3 Observations each)' })
@@ -38,10 +46,21 @@ export function registerServe(y: Argv): Argv {
           jobDurationMs: durationOption(argv['job-duration'], '--job-duration'),
           retryAfter: { form: retry[1] ? 'http-date' : 'seconds', seconds: Number(retry[2]) },
           patientCount: argv.patients,
+          bulkVersion: argv['bulk-version'],
+          ...(argv['interaction-duration'] ? { timings: { interaction: durationOption(argv['interaction-duration'], '--interaction-duration') } } : {}),
+          ...(argv.pacing === undefined ? {} : { pacing: argv.pacing === 'off' ? false : { minPollIntervalMs: durationOption(argv.pacing, '--pacing') } }),
+          ...(argv['max-jobs'] === undefined ? {} : { maxJobs: argv['max-jobs'] }),
+          ...(argv['long-poll-max'] === undefined ? {} : { longPoll: argv['long-poll-max'] === 'off' ? false : { maxWaitMs: durationOption(argv['long-poll-max'], '--long-poll-max') } }),
+          callbacks: {
+            ...(argv['callback-allow-host'] ? { allowHosts: argv['callback-allow-host'] } : {}),
+            ...(argv['callback-secret-env'] ? { secret: readSecretEnv(argv['callback-secret-env'], '--callback-secret-env') } : {}),
+            ...(argv['callback-token-env'] ? { bearerToken: readSecretEnv(argv['callback-token-env'], '--callback-token-env') } : {}),
+          },
           ...(argv['public-url'] ? { publicBaseUrl: argv['public-url'] } : {}),
           ...(argv.log ? { log: (line: string) => writeErr(`${line}\n`) } : {}),
         });
       } catch (e) {
+        if (e instanceof CliError) throw e;
         if (e instanceof UnknownFaultError || e instanceof RangeError) throw new CliError(e.message, EXIT.usage);
         throw new CliError((e as Error).message, EXIT.targetError);
       }
@@ -60,4 +79,11 @@ export function registerServe(y: Argv): Argv {
       writeOut('reference server stopped\n');
     },
   );
+}
+
+/** Secrets come from the environment, never the command line (which other users can see). */
+function readSecretEnv(name: string, flag: string): string {
+  const value = process.env[name];
+  if (!value) throw new CliError(`${flag}: environment variable ${name} is not set`, EXIT.usage);
+  return value;
 }
