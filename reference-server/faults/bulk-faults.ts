@@ -150,7 +150,7 @@ export const BULK_FAULTS = [
   },
   {
     name: 'manifest-count-mismatch',
-    requirement: 'MAN-04',
+    requirement: 'MAN-14',
     description: "Each manifest item's count is one more than the lines in its file.",
   },
   {

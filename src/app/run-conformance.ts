@@ -18,6 +18,8 @@ import { loadPlan } from './load-plan.js';
 /** The Group the bundled reference server serves for group-level export. */
 export const BUNDLED_GROUP_ID = 'g1';
 import { TOOL } from './package-info.js';
+import { createBundledAuth, type BundledAuth, type BundledAuthOptions } from '../auth/bundled-clients.js';
+import { setUpAuth } from '../auth/set-up-auth.js';
 
 export interface ConformanceOptions {
   suitesDir: string;
@@ -34,6 +36,8 @@ export interface ConformanceOptions {
   connectTimeoutMs: number;
   maxBodyBytes: number;
   maxRetryAfterMs: number;
+  /** --quick: sample large output files instead of validating every line. */
+  quick?: boolean;
   /** --profile: spec tags the target claims, on top of the config's `claims`. */
   profileTags?: SpecTag[];
   /** --require: capabilities whose absence fails a scenario instead of skipping it. */
@@ -42,6 +46,8 @@ export interface ConformanceOptions {
   knownFailingFile?: string;
   /** Options for the bundled server when no target is given (it always binds 127.0.0.1). */
   bundled?: Omit<ReferenceServerOptions, 'host' | 'port'>;
+  /** Start the bundled server in auth mode with two generated SMART clients (--bundled-auth). */
+  bundledAuth?: Partial<BundledAuthOptions>;
   write: (text: string) => void;
   color: boolean;
   signal: AbortSignal;
@@ -74,9 +80,11 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   let server: RunningReferenceServer | undefined;
   const explicitTarget = opts.target ?? plan.profile.baseUrl;
+  let bundledAuth: BundledAuth | undefined;
   if (!explicitTarget) {
     try {
-      server = await startReferenceServer({ ...(opts.bundled ?? {}), host: '127.0.0.1', port: 0 });
+      if (opts.bundledAuth) bundledAuth = await createBundledAuth({ tokenLifetimeSeconds: 5, requiresAccessToken: true, ...opts.bundledAuth });
+      server = await startReferenceServer({ ...(opts.bundled ?? {}), ...(bundledAuth ? { auth: bundledAuth.server } : {}), host: '127.0.0.1', port: 0 });
     } catch (e) {
       return { kind: 'target-error', message: `cannot start the bundled reference server: ${(e as Error).message}` };
     }
@@ -92,9 +100,14 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   try {
     const probe = await probeTarget(client, baseUrl, plan.profile.headers ?? {}, opts.signal);
     if (probe.kind === 'unreachable') return { kind: 'target-error', message: probe.message };
+    const auth = await setUpAuth({
+      profile: plan.profile.auth, profileDir: path.dirname(opts.configFile ?? 'profile.yaml'), ...(bundledAuth ? { bundled: bundledAuth } : {}),
+      baseUrl, env: process.env, clock: opts.clock ?? systemClock, redactor, requestTimeoutMs: opts.requestTimeoutMs, signal: opts.signal,
+    });
+    if (!auth.ok) return { kind: 'target-error', message: `auth: ${auth.error}` };
     // The bundled server's Group is known; an external target names its own in the profile.
     const profile = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
-    const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined });
+    const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, ...(auth.claims ? { auth: auth.claims } : {}) });
     const reporters = [
       createConsoleReporter({ write: opts.write, color: opts.color }),
       createJunitReporter({ file: path.join(opts.reportsDir, 'junit.xml') }),
@@ -102,6 +115,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     ];
     opts.write(`fhir-async-conformance ${TOOL.version}: ${plan.scenarios.length} scenario(s) against ${baseUrl}${server ? ' (bundled reference server)' : ''}\n`);
     opts.write(`target: ${claims.basis.join('; ')}\n`);
+    if (auth.session) opts.write(`auth: ${auth.session.description}\n`);
     const run = await runSuite({
       scenarios: plan.scenarios,
       ctx: {
@@ -116,6 +130,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         pollPolicy: { ...DEFAULT_POLL_POLICY, maxIntervalMs: opts.maxRetryAfterMs },
         claims,
         required: new Set(opts.require ?? []),
+        ...(auth.session ? { auth: auth.session } : {}),
+        quick: opts.quick ?? false,
+        requestTimeoutMs: opts.requestTimeoutMs,
       },
       knownFailing: known.patterns,
       concurrency: opts.concurrency,

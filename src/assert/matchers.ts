@@ -1,6 +1,7 @@
 import type { ValueMatchers } from '../model/scenario.js';
 import { parseHttpDate } from '../protocol/http-date.js';
 import { parseRetryAfter } from '../protocol/retry-after.js';
+import { validatePayload } from '../validate/payload-schemas.js';
 
 export interface MatchOutcome {
   passed: boolean;
@@ -69,7 +70,14 @@ const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
   operationOutcome: { describe: () => 'an OperationOutcome with at least one issue', test: (v) => isOperationOutcome(v) },
   minItems: { describe: (a) => `an array of at least ${a} item(s)`, test: (v, a) => Array.isArray(v) && v.length >= a },
   ndjson: { describe: () => 'NDJSON: one JSON resource (with resourceType) per line', test: (v) => ndjsonProblem(str(v) ?? '') === undefined },
+  schema: { describe: (a) => `valid against the ${a} schema`, test: (v, a) => validatePayload(a, v).ok },
 };
+
+/** Why a value fails a named schema: its first problems, each naming the JSON path inside the value. */
+function schemaProblem(name: string, value: unknown): string | undefined {
+  const verdict = validatePayload(name, value);
+  return verdict.ok ? undefined : verdict.problems.slice(0, 5).join('; ');
+}
 
 /** The first NDJSON problem in `text`, or undefined when every line is a JSON resource. */
 export function ndjsonProblem(text: string): string | undefined {
@@ -102,7 +110,7 @@ export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolea
   }
   if (value === undefined) return { passed: optional, expected: optional ? `${expected} (when present)` : expected, actual };
   const passed = active.every((k) => k === 'exists' || testOne(k, value, m));
-  const problem = !passed && m.ndjson ? ndjsonProblem(str(value) ?? '') : undefined;
+  const problem = passed ? undefined : m.ndjson ? ndjsonProblem(str(value) ?? '') : m.schema ? schemaProblem(m.schema, value) : undefined;
   return { passed, expected: optional ? `${expected} (when present)` : expected, actual: problem ?? actual };
 }
 

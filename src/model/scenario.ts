@@ -67,6 +67,12 @@ export interface ValueMatchers {
   operationOutcome?: boolean;
   /** Array length at least this. */
   minItems?: number;
+  /**
+   * Valid against a named payload schema (src/validate/payload-schemas.ts): `bulk-manifest`
+   * (version from the claimed bulk tag) or `bulk-manifest-v1`..`-v4`, optionally `/<field>` for one
+   * field's value; `operation-outcome`, `batch-response-bundle`, `callback-parameters`.
+   */
+  schema?: string;
   /** Body is NDJSON: every non-empty line one JSON object with a `resourceType` (final newline optional). */
   ndjson?: boolean;
 }
@@ -130,10 +136,37 @@ export interface PollSpec {
   expect?: Check[];
 }
 
+/** What a `validateFiles` step can check in every downloaded file; each kind cites its requirement. */
+export const FILE_CHECK_KINDS = ['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements'] as const;
+export type FileCheckKind = (typeof FILE_CHECK_KINDS)[number];
+export const MANIFEST_FILE_LISTS = ['output', 'deleted', 'error', 'outcome'] as const;
+
+/** Stream every file a captured manifest lists and validate it line by line (see src/validate/). */
+export interface ValidateFilesSpec {
+  /** Variable holding the manifest JSON (capture the completion body with `{ body: true }`). */
+  manifest: string;
+  /** Manifest arrays whose files are fetched (default [output]); `outcome` is Bulk Data v4's `error`. */
+  lists?: (typeof MANIFEST_FILE_LISTS)[number][];
+  /** Headers of every file request (default `Accept: application/fhir+ndjson`). */
+  headers?: Record<string, string>;
+  /** The `_elements` the kick-off sent (for the `elements` check). */
+  elements?: string[];
+  /** Problems listed per file and check (default 5); the rest are counted. */
+  maxProblems?: number;
+  /** Fetch at most this many files (default: all). */
+  maxFiles?: number;
+  /** Quick runs only (--quick): files over `over` bytes are sampled (first, last and random lines). */
+  sample?: { over?: string; first?: number; last?: number; random?: number };
+  /** What to check, each kind citing the requirement it verifies; kinds not listed are not checked. */
+  checks: Partial<Record<FileCheckKind, string>>;
+}
+
 export interface Step {
   id: string;
   title?: string;
-  request: RequestSpec;
+  /** Absent only on a `validateFiles` step. */
+  request?: RequestSpec;
+  validateFiles?: ValidateFilesSpec;
   poll?: PollSpec;
   /** Run the request once per item of a captured list, binding each to `as`. */
   forEach?: { in: string; as: string; max?: number };

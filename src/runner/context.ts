@@ -24,6 +24,10 @@ export interface RunContext {
   claims: TargetClaims;
   /** Capabilities whose absence fails a scenario instead of skipping it (--require). */
   required: ReadonlySet<Capability>;
+  /** --quick: `validateFiles` samples large files instead of checking every line. */
+  quick?: boolean;
+  /** --request-timeout, also the longest stall of a streamed file body. */
+  requestTimeoutMs?: number;
 }
 
 /** Mutable state of one scenario run. */

@@ -11,11 +11,16 @@ import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
 import { parseDuration } from '../util/duration.js';
 import { interpolate, type Variables } from './variables.js';
+import { runFilesStep } from '../validate/files-step.js';
+import { resolveSchemaName } from '../validate/payload-schemas.js';
 
 const DEFAULT_FOREACH_MAX = 50;
 
 /** Run one step: send (poll if asked), check, capture. Target misbehaviour never throws. */
 export async function runStep(step: Step, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
+  if (step.validateFiles) return runFilesStep(step.id, step.validateFiles, ctx, state);
+  const request = step.request;
+  if (request === undefined) return { id: step.id, outcome: 'errored', reason: 'the step has no request', durationMs: 0, checks: [] };
   const started = ctx.clock.now();
   const checks: CheckResult[] = [];
   const finish = (outcome: StepResult['outcome'], reason?: string): StepResult => ({
@@ -31,7 +36,7 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
     const label = binding ? `${step.id}[${index}]` : step.repeat ? `${step.id}#${index + 1}` : step.id;
     let req: OutgoingRequest;
     try {
-      req = buildRequest(step.request, vars, ctx.baseUrl, ctx.headers);
+      req = buildRequest(request, vars, ctx.baseUrl, ctx.headers);
     } catch (e) {
       // A clean-up step is best effort: if the scenario stopped before its input was captured,
       // or captured something unusable (already reported by a check), there is nothing to clean up.
@@ -50,7 +55,7 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       for (const c of list ?? []) {
         if (c.when && !statusMatches(res.status, c.when.status)) continue;
         if (!appliesTo(c.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(c.requirement)?.appliesTo, ctx.claims)) continue;
-        const resolved = resolveCheckVariables(c, vars);
+        const resolved = resolveCheckVariables(c, vars, ctx.claims.tags);
         if (typeof resolved === 'string') {
           checks.push({ requirement: c.requirement, level: 'SHALL', severity: 'failure', passed: false, subject: 'check', expected: '', actual: resolved, message: `${c.requirement}: ${resolved}`, exchange: state.exchanges.length - 1 });
           continue;
@@ -101,7 +106,7 @@ type Binding = { name: string; value: string } | undefined;
  * item that is exactly `${list}` expands to every captured item. Returns a message when a
  * variable is missing (a check that cannot be evaluated is not a pass).
  */
-function resolveCheckVariables(check: Check, vars: Variables): Check | string {
+function resolveCheckVariables(check: Check, vars: Variables, claimedTags: ReadonlySet<string>): Check | string {
   try {
     type Scalar = string | number | boolean | null;
     const one = (v: Scalar): Scalar => (typeof v === 'string' ? interpolate(v, vars) : v);
@@ -115,6 +120,7 @@ function resolveCheckVariables(check: Check, vars: Variables): Check | string {
       ...(check.equals !== undefined ? { equals: one(check.equals) } : {}),
       ...(oneOf ? { oneOf } : {}),
       ...(check.matches !== undefined ? { matches: interpolate(check.matches, vars) } : {}),
+      ...(check.schema !== undefined ? { schema: resolveSchemaName(check.schema, claimedTags) } : {}),
     };
   } catch (e) {
     return `cannot evaluate the check: ${(e as Error).message}`;

@@ -3,7 +3,7 @@
  * catalogue and target profiles. Unknown keys are errors everywhere.
  */
 
-import { CAPABILITIES, SPEC_TAGS } from '../model/scenario.js';
+import { CAPABILITIES, FILE_CHECK_KINDS, MANIFEST_FILE_LISTS, SPEC_TAGS } from '../model/scenario.js';
 
 const duration = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' } as const;
 const requirementId = { type: 'string', pattern: '^[A-Z][A-Z0-9]*-[0-9]{2,}$' } as const;
@@ -17,7 +17,7 @@ const specTag = { enum: [...SPEC_TAGS] } as const;
 export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
 export const MATCHER_KEYS = [
   'equals', 'oneOf', 'matches', 'exists', 'absoluteUrl', 'mediaType', 'type', 'maxLengthBelow',
-  'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson',
+  'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson', 'schema',
 ] as const;
 
 const statusMatcher = {
@@ -60,6 +60,7 @@ const check = {
     operationOutcome: { const: true },
     minItems: { type: 'integer', minimum: 0 },
     ndjson: { const: true },
+    schema: { type: 'string', pattern: '^(bulk-manifest(-v[1-4])?(/[A-Za-z]+)?|operation-outcome|batch-response-bundle|callback-parameters)$' },
     appliesTo: { type: 'array', items: specTag, minItems: 1, uniqueItems: true },
     when: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: statusMatcher } },
     optional: { type: 'boolean' },
@@ -127,14 +128,44 @@ const capture = {
   },
 } as const;
 
+const size = { type: 'string', pattern: '^[0-9]+(B|KiB|MiB|GiB)?$' } as const;
+
+const validateFiles = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['manifest', 'checks'],
+  properties: {
+    manifest: variableName,
+    lists: { type: 'array', items: { enum: [...MANIFEST_FILE_LISTS] }, minItems: 1, uniqueItems: true },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    elements: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+    maxProblems: { type: 'integer', minimum: 1, maximum: 1000 },
+    maxFiles: { type: 'integer', minimum: 1 },
+    sample: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        over: size,
+        first: { type: 'integer', minimum: 0 },
+        last: { type: 'integer', minimum: 0 },
+        random: { type: 'integer', minimum: 0 },
+      },
+    },
+    checks: {
+      type: 'object', additionalProperties: false, minProperties: 1,
+      properties: Object.fromEntries(FILE_CHECK_KINDS.map((k) => [k, requirementId])),
+    },
+  },
+} as const;
+
 const step = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'request'],
+  required: ['id'],
   properties: {
     id: identifier,
     title: { type: 'string' },
     request,
+    validateFiles,
     poll,
     repeat: {
       type: 'object', additionalProperties: false, required: ['count'],

@@ -1,6 +1,7 @@
 import type { Catalogue } from '../model/scenario.js';
 import { referencedVariables, stringsIn } from '../runner/variables.js';
 import type { Diagnostic } from './diagnostics.js';
+import { checkFilesStep } from '../validate/files-step-semantics.js';
 import { MATCHER_KEYS, SUBJECT_KEYS } from './schema.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 
@@ -46,6 +47,11 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
       stepVars.add(String(forEach['as']));
     }
     checkRequest(rawStep['request'], [...base, 'request'], stepVars, at);
+    for (const [kind, req] of checkFilesStep(rawStep, base, stepVars, at)) {
+      cited.add(req);
+      if (!ctx.catalogue.requirements.has(req)) at([...base, 'validateFiles', 'checks', kind], `unknown requirement id '${req}' (not in ${ctx.catalogue.file})`);
+      else if (!declared.includes(req)) at([...base, 'validateFiles', 'checks', kind], `check cites '${req}', which is missing from the scenario's requirements list`);
+    }
     const poll = rawStep['poll'];
     const checkLists: [unknown, DataPath][] = [[rawStep['expect'], [...base, 'expect']]];
     if (isObj(poll)) checkLists.push([poll['expect'], [...base, 'poll', 'expect']]);

@@ -22,6 +22,7 @@ export function registerRun(y: Argv): Argv {
         .option('concurrency', { type: 'number', default: 4, describe: 'Scenarios run at once' })
         .option('var', { type: 'string', array: true, describe: 'Scenario variable name=value (repeatable)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Count missed SHOULDs as failures' })
+        .option('quick', { type: 'boolean', default: false, describe: 'Sample large output files (first, last and random lines) instead of validating every line' })
         .option('request-timeout', { type: 'string', default: '30s', describe: 'Deadline for each HTTP request' })
         .option('connect-timeout', { type: 'string', default: '5s', describe: 'Deadline for opening a connection' })
         .option('max-body', { type: 'string', default: '64MiB', describe: 'Largest response body read' })
@@ -31,9 +32,11 @@ export function registerRun(y: Argv): Argv {
         .option('require', { type: 'string', array: true, choices: [...CAPABILITIES, ...SPEC_TAGS], describe: 'Fail (not skip) scenarios needing this capability when the target lacks it (repeatable)' })
         .option('known-failing', { type: 'string', describe: 'File of scenario-id globs expected to fail; an unexpected pass fails the run' })
         .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
-        .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' }),
+        .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' })
+        .option('bundled-auth', { type: 'boolean', default: false, describe: 'Bundled server only: start it in SMART Backend Services mode with two generated clients (runs the auth scenarios)' }),
     async (argv) => {
       if (argv.fault?.length && argv.target) throw new CliError('--fault applies to the bundled server; it cannot be combined with --target', EXIT.usage);
+      if (argv['bundled-auth'] && argv.target) throw new CliError('--bundled-auth applies to the bundled server; for another target configure auth: in --config', EXIT.usage);
       if (argv.fault?.length) {
         try {
           assertKnownFaults(argv.fault);
@@ -60,6 +63,7 @@ export function registerRun(y: Argv): Argv {
           timeoutMs: durationOption(argv.timeout, '--timeout'),
           concurrency: positiveInt(argv.concurrency, '--concurrency'),
           strict: argv.strict,
+          quick: argv.quick,
           requestTimeoutMs: durationOption(argv['request-timeout'], '--request-timeout'),
           connectTimeoutMs: durationOption(argv['connect-timeout'], '--connect-timeout'),
           maxBodyBytes: sizeOption(argv['max-body'], '--max-body'),
@@ -68,6 +72,7 @@ export function registerRun(y: Argv): Argv {
           require: (argv.require ?? []) as Capability[],
           ...(argv['known-failing'] ? { knownFailingFile: argv['known-failing'] } : {}),
           bundled: { faults: argv.fault ?? [], jobDurationMs: durationOption(argv['job-duration'], '--job-duration') },
+          ...(argv['bundled-auth'] ? { bundledAuth: {} } : {}),
           write: writeOut,
           color: shouldColor(process.stdout),
           signal: controller.signal,

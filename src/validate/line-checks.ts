@@ -1,0 +1,117 @@
+/**
+ * The checks made on each NDJSON line of one file: one JSON object with a resourceType
+ * (`ndjson`), valid against the FHIR R4 schema (`resource`), of the manifest item's type
+ * (`type`), no resourceType/id seen before in the export (`unique`), meta.lastUpdated not after
+ * transactionTime (`lastUpdated`), only the requested `_elements` (`elements`). Problems go to
+ * the file's ProblemLog with line numbers; nothing here throws for bad content.
+ */
+import type { FileCheckKind } from '../model/scenario.js';
+import type { FhirResourceValidator } from './fhir-r4-schema.js';
+import type { ProblemLog } from './problem-log.js';
+import type { ResourceKeySet } from './resource-key-set.js';
+
+export interface LineCheckContext {
+  kinds: ReadonlySet<FileCheckKind>;
+  /** The manifest item's type, when it has one. */
+  itemType: string | undefined;
+  /** Epoch ms of the manifest's transactionTime, when it parses. */
+  transactionTime: number | undefined;
+  /** Shared across the export's output files (the `unique` check). */
+  keys: ResourceKeySet | undefined;
+  /** This file's first line as an export-wide ordinal minus one. */
+  ordinalBase: number;
+  /** Where an export-wide ordinal is: `line 7 of <url>`. */
+  locate(ordinal: number): string;
+  fhir: FhirResourceValidator | undefined;
+  elements: ElementRule | undefined;
+  log: ProblemLog;
+}
+
+/** `_elements` as sent: `element` (every type) or `Type.element`. */
+export class ElementRule {
+  private readonly byType = new Map<string, Set<string>>();
+  private readonly everyType = new Set<string>();
+
+  constructor(selectors: readonly string[]) {
+    for (const s of selectors) {
+      const dot = s.indexOf('.');
+      if (dot === -1) this.everyType.add(s);
+      else {
+        const type = s.slice(0, dot);
+        const set = this.byType.get(type) ?? new Set<string>();
+        set.add(s.slice(dot + 1));
+        this.byType.set(type, set);
+      }
+    }
+  }
+
+  /** The elements listed for this type, or undefined when none applies (the resource is then whole). */
+  listedFor(type: string): ReadonlySet<string> | undefined {
+    const own = this.byType.get(type);
+    if (own === undefined && this.everyType.size === 0) return undefined;
+    return new Set([...this.everyType, ...(own ?? [])]);
+  }
+}
+
+const ALWAYS_KEPT = new Set(['resourceType', 'id', 'meta']);
+
+export function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
+}
+
+function excerpt(line: string): string {
+  return line.length > 60 ? `${JSON.stringify(line.slice(0, 60))}…` : JSON.stringify(line);
+}
+
+/** Check one non-blank line (number `n` in its file). */
+export function checkLine(ctx: LineCheckContext, line: string, n: number): void {
+  const { kinds, log } = ctx;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    if (kinds.has('ndjson')) log.add('ndjson', `line ${n}: not JSON (${(e as Error).message}): ${excerpt(line)}`);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (kinds.has('ndjson')) log.add('ndjson', `line ${n}: a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}, not one resource object`);
+    return;
+  }
+  const resource = value as { resourceType?: unknown; id?: unknown; meta?: { lastUpdated?: unknown } };
+  const type = resource.resourceType;
+  if (typeof type !== 'string') {
+    if (kinds.has('ndjson')) log.add('ndjson', `line ${n}: an object without a string resourceType`);
+    return;
+  }
+  const name = typeof resource.id === 'string' ? `${type}/${resource.id}` : `${type} (no id)`;
+  if (kinds.has('type') && ctx.itemType !== undefined && type !== ctx.itemType) {
+    log.add('type', `line ${n}: ${name} in a file whose manifest type is ${ctx.itemType}`);
+  }
+  if (ctx.fhir !== undefined && kinds.has('resource')) {
+    const verdict = ctx.fhir.validate(value);
+    if (!verdict.ok) log.add('resource', `line ${n}: ${name} is not a valid FHIR R4 ${type}: ${verdict.problems.slice(0, 2).join('; ')}`);
+  }
+  if (ctx.keys !== undefined && typeof resource.id === 'string') {
+    const earlier = ctx.keys.add(name, ctx.ordinalBase + n);
+    if (earlier !== undefined) log.add('unique', `line ${n}: ${name} already appeared (${ctx.locate(earlier)})`);
+  }
+  if (ctx.transactionTime !== undefined && kinds.has('lastUpdated')) {
+    const updated = resource.meta?.lastUpdated;
+    const at = typeof updated === 'string' ? Date.parse(updated) : NaN;
+    if (at > ctx.transactionTime) log.add('lastUpdated', `line ${n}: ${name} has meta.lastUpdated ${String(updated)}, after transactionTime`);
+  }
+  if (ctx.elements !== undefined) checkElements(ctx, resource as Record<string, unknown>, type, `line ${n}: ${name}`);
+}
+
+/**
+ * Only listed elements, resourceType/id/meta and mandatory ones may remain. Mandatory primitive
+ * elements cannot be told from the JSON Schema (it leaves them out of `required` because `_x`
+ * may stand in), so only complex elements are judged: a verdict never rests on a guess.
+ */
+function checkElements(ctx: LineCheckContext, resource: Record<string, unknown>, type: string, where: string): void {
+  const listed = ctx.elements?.listedFor(type);
+  const shape = ctx.fhir?.describeElements(type);
+  if (listed === undefined || shape === undefined) return;
+  const extra = Object.keys(resource).filter((k) => shape.complex.has(k) && !listed.has(k) && !ALWAYS_KEPT.has(k) && !shape.required.has(k));
+  if (extra.length) ctx.log.add('elements', `${where} has ${extra.join(', ')}, not among the requested _elements`);
+}

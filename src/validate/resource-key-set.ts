@@ -1,0 +1,73 @@
+/**
+ * The set of `resourceType/id` keys seen across an export, in flat memory: each key is kept as
+ * a 64-bit hash (two independent 32-bit FNV-1a hashes) with the ordinal of the resource that
+ * first had it, in an open-addressing table of typed arrays (12 bytes a slot, at most half
+ * full: about 24 bytes per resource, whatever the line length). Two different keys share a
+ * 64-bit hash with negligible probability (about n^2 / 2^65: 3e-8 for a million resources).
+ */
+
+const INITIAL_CAPACITY = 1 << 12;
+
+function hashPair(key: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  // 0 marks an empty slot in `lo`; keep every real hash non-zero.
+  return [a >>> 0, (b >>> 0) || 1];
+}
+
+export class ResourceKeySet {
+  private hi = new Uint32Array(INITIAL_CAPACITY);
+  private lo = new Uint32Array(INITIAL_CAPACITY);
+  private ordinal = new Uint32Array(INITIAL_CAPACITY);
+  private used = 0;
+
+  get size(): number {
+    return this.used;
+  }
+
+  /**
+   * Add `key` for the resource numbered `ordinal`; returns the ordinal of the resource that
+   * already had the key (a duplicate), or undefined when it is new.
+   */
+  add(key: string, ordinal: number): number | undefined {
+    if ((this.used + 1) * 2 > this.lo.length) this.grow();
+    const [h, l] = hashPair(key);
+    const slot = this.find(h, l);
+    if (this.lo[slot] !== 0) return this.ordinal[slot];
+    this.hi[slot] = h;
+    this.lo[slot] = l;
+    this.ordinal[slot] = ordinal;
+    this.used += 1;
+    return undefined;
+  }
+
+  /** The slot holding (h, l), or the empty slot where it belongs (linear probing). */
+  private find(h: number, l: number): number {
+    const mask = this.lo.length - 1;
+    let slot = (h ^ Math.imul(l, 0x9e3779b1)) & mask;
+    while (this.lo[slot] !== 0 && (this.lo[slot] !== l || this.hi[slot] !== h)) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private grow(): void {
+    const { hi, lo, ordinal } = this;
+    const capacity = lo.length * 2;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.ordinal = new Uint32Array(capacity);
+    for (let i = 0; i < lo.length; i++) {
+      const l = lo[i] ?? 0;
+      if (l === 0) continue;
+      const slot = this.find(hi[i] ?? 0, l);
+      this.hi[slot] = hi[i] ?? 0;
+      this.lo[slot] = l;
+      this.ordinal[slot] = ordinal[i] ?? 0;
+    }
+  }
+}
