@@ -4,6 +4,7 @@ import { createFaultSet, type FaultSet } from './faults/fault-set.js';
 import { DEFAULT_MAX_JOBS, DEFAULT_RETENTION_MS } from './job-store.js';
 import { resolveCallbackOptions, type CallbackOptions, type ResolvedCallbackConfig } from './callbacks/callback-config.js';
 import { resolveLongPollOptions, type LongPollOptions, type ResolvedLongPollConfig } from './longpoll/longpoll-config.js';
+import { resolveAuthOptions, type AuthOptions, type ResolvedAuthConfig } from './auth/auth-config.js';
 
 export interface RetryAfterOption {
   form: 'seconds' | 'http-date';
@@ -67,6 +68,8 @@ export interface ReferenceServerOptions {
   callbacks?: CallbackOptions;
   /** Long polling of status requests (`Prefer: wait=N`), or `false` for none. Default { maxWaitMs: 30000 }. */
   longPoll?: LongPollOptions | false;
+  /** SMART Backend Services: registered clients, token lifetime, requiresAccessToken. Default off (no token needed). */
+  auth?: AuthOptions;
 }
 
 export interface ResolvedConfig {
@@ -88,6 +91,7 @@ export interface ResolvedConfig {
   bulkVersion: 'v2' | 'v4';
   callbacks: ResolvedCallbackConfig;
   longPoll: ResolvedLongPollConfig;
+  auth: ResolvedAuthConfig | undefined;
 }
 
 const MAX_PATIENTS = 100_000;
@@ -164,6 +168,7 @@ export function resolveOptions(opts: ReferenceServerOptions = {}): ResolvedConfi
     bulkVersion: resolveBulkVersion(opts.bulkVersion),
     callbacks: resolveCallbackOptions(opts.callbacks),
     longPoll: resolveLongPollOptions(opts.longPoll),
+    auth: resolveAuthOptions(opts.auth),
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAsyncCancel, handleAsyncStatus } from './async/status-dispatch.js';
+import { guardHandler } from './auth/guard.js';
+import { handleSmartConfiguration, handleTokenRequest, SMART_CONFIGURATION_PATTERN, TOKEN_PATTERN } from './auth/token-endpoint.js';
 import { handleFile } from './bulk/files.js';
 import { handleGroupKickoff, handleKickoff, handlePatientKickoff } from './bulk/kickoff.js';
 import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
@@ -42,6 +44,8 @@ const ROUTES: readonly Route[] = [
   { pattern: REINDEX_PATTERN, methods: { POST: interactionHandler(parseReindex) } },
   { pattern: RESULT_PATTERN, methods: { GET: handleResult } },
   { pattern: OUTPUT_PATTERN, methods: { GET: handleSearchOutput } },
+  { pattern: SMART_CONFIGURATION_PATTERN, methods: { GET: handleSmartConfiguration } },
+  { pattern: TOKEN_PATTERN, methods: { POST: handleTokenRequest } },
 ];
 
 function decodePath(pathname: string): string | undefined {
@@ -83,7 +87,9 @@ async function route(req: IncomingMessage, res: ServerResponse, state: ServerSta
       return;
     }
     const baseUrl = resolveBaseUrl(req, state.config.publicBaseUrl, state.fallbackBaseUrl);
-    await handler({ req, res, url, pathParams: match.slice(1), baseUrl, state });
+    // Auth mode (SMART Backend Services): the token check each route needs, before its handler.
+    const guarded = state.config.auth === undefined ? handler : guardHandler(pattern, method, handler);
+    await guarded({ req, res, url, pathParams: match.slice(1), baseUrl, state });
     return;
   }
   sendError(res, { status: 404, code: 'not-found', diagnostics: `no resource at ${method} ${path}` });

@@ -71,7 +71,8 @@ function sendManifestNow(ctx: RequestContext, payload: ExportJobPayload): void {
   if (job === undefined) return;
   const { config } = ctx.state;
   const files = listExportOutput(job, config);
-  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion });
+  const requiresAccessToken = config.auth?.requiresAccessToken ?? false;
+  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion, requiresAccessToken });
   sendJson(ctx.res, 200, manifest, { contentType: PLAIN_JSON, headers: VARY });
 }
 

@@ -37,6 +37,8 @@ export interface ManifestInput {
   baseUrl: string;
   faults: FaultSet;
   version: BulkVersion;
+  /** True in auth mode (files need the access token); default false (capability URLs). */
+  requiresAccessToken?: boolean;
 }
 
 function buildItem(file: ExportFile, input: ManifestInput): ManifestItem {
@@ -72,7 +74,7 @@ export function buildManifest(input: ManifestInput): BulkManifest {
     transactionTime: formatTransactionTime(input),
     ...(withRequest ? { request: job.payload.requestUrl } : {}),
     // Fault MAN-03: requiresAccessToken as a string.
-    requiresAccessToken: faults.has('manifest-requires-access-token-string') ? 'false' : false,
+    requiresAccessToken: faults.has('manifest-requires-access-token-string') ? String(input.requiresAccessToken ?? false) : (input.requiresAccessToken ?? false),
     output: files.output.map((file) => buildOutputItem(file, input)),
     ...(withDeleted ? { deleted: files.deleted.map((file) => buildItem(file, input)) } : {}),
   };

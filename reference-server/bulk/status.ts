@@ -52,7 +52,8 @@ function sendComplete(ctx: RequestContext, job: ExportJob): void {
     sendFailure(ctx, files.failure);
     return;
   }
-  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion });
+  const requiresAccessToken = config.auth?.requiresAccessToken ?? false;
+  const manifest = buildManifest({ job, files, baseUrl: ctx.baseUrl, faults: config.faults, version: config.bulkVersion, requiresAccessToken });
   // Fault STATUS-04: manifest with the wrong media type.
   const contentType = config.faults.has('manifest-wrong-content-type') ? 'text/plain' : PLAIN_JSON;
   sendJson(ctx.res, 200, manifest, { contentType, headers: { ...NO_STORE, ...buildExpiresHeader(ctx, job) } });

@@ -2,6 +2,7 @@ import type { TargetProfile } from '../config/profile.js';
 import type { Capability, Requirement, SpecTag } from '../model/scenario.js';
 import type { RequirementLevel } from '../model/results.js';
 import { discoverOperations } from './discovery.js';
+import { addAuthCapabilities, addAuthClaims, type AuthClaims } from '../auth/auth-claims.js';
 
 /** What the target claims and offers, and why we believe it: the basis for skips and levels. */
 export interface TargetClaims {
@@ -24,6 +25,8 @@ export interface ClaimsInput {
   /** The /metadata body, when the target answered with JSON. */
   metadata: unknown;
   bundled: boolean;
+  /** What the profile's `auth` supplies (src/auth/auth-claims.ts); absent without auth. */
+  auth?: AuthClaims;
 }
 
 export function resolveClaims(input: ClaimsInput): TargetClaims {
@@ -38,6 +41,7 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     for (const v of versions.slice(0, -1)) tags.delete(v);
     basis.push(`several Bulk Data versions claimed (${versions.join(', ')}); judging as ${versions[versions.length - 1]}`);
   }
+  addAuthClaims(input.auth, { tags, basis });
   basis.push(`claims: ${[...tags].join(', ')}`);
   const capabilities = new Set<Capability>(tags);
   const missing = new Map<Capability, string>();
@@ -63,9 +67,10 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     missing.set('post-kickoff', 'POST kick-off is optional before Bulk Data v4; declare it in capabilities: to test it');
   }
   if (!capabilities.has('get-kickoff')) missing.set('get-kickoff', 'Bulk Data v4 kicks off with POST only');
-  for (const t of ['bundle', 'redirect', 'callback', 'longpoll', 'smart'] as const) {
+  for (const t of ['bundle', 'redirect', 'callback', 'longpoll', 'smart', 'client-isolation'] as const) {
     if (!tags.has(t)) missing.set(t, `the target profile does not claim ${t} (add it to claims: or --profile)`);
   }
+  addAuthCapabilities(input.auth, { capabilities, missing });
   return { tags, capabilities, missing, basis };
 }
 

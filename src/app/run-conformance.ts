@@ -80,6 +80,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   let server: RunningReferenceServer | undefined;
   const explicitTarget = opts.target ?? plan.profile.baseUrl;
+  if (opts.bundledAuth && explicitTarget) return { kind: 'target-error', message: 'bundled auth applies to the bundled server only, but a target is given (configure auth: in the target profile instead)' };
   let bundledAuth: BundledAuth | undefined;
   if (!explicitTarget) {
     try {
@@ -104,7 +105,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       profile: plan.profile.auth, profileDir: path.dirname(opts.configFile ?? 'profile.yaml'), ...(bundledAuth ? { bundled: bundledAuth } : {}),
       baseUrl, env: process.env, clock: opts.clock ?? systemClock, redactor, requestTimeoutMs: opts.requestTimeoutMs, signal: opts.signal,
     });
-    if (!auth.ok) return { kind: 'target-error', message: `auth: ${auth.error}` };
+    if (!auth.ok) return { kind: 'target-error', message: `auth: ${redactor.text(auth.error)}` };
     // The bundled server's Group is known; an external target names its own in the profile.
     const profile = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
     const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, ...(auth.claims ? { auth: auth.claims } : {}) });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AuthProfile } from '../auth/auth-profile.js';
 import type { Capability, SpecTag } from '../model/scenario.js';
 import { displayPath, type Diagnostic } from '../scenario/diagnostics.js';
 import { validateAgainstSchema } from '../scenario/validate-schema.js';
@@ -15,6 +16,8 @@ export interface TargetProfile {
   groupId?: string;
   headers?: Record<string, string>;
   vars?: Record<string, string>;
+  /** How to get access tokens (none, bearer from an environment variable, SMART Backend Services). */
+  auth?: AuthProfile;
 }
 
 export const DEFAULT_PATHS = {

@@ -5,6 +5,16 @@
  */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|api-?key|password|signature/i;
 const REDACTED = '<redacted>';
+/**
+ * Credentials recognised by shape, wherever they appear in recorded text (defence in depth for
+ * secrets nobody registered): OAuth token-response fields, form-encoded OAuth parameters, and
+ * compact JWS/JWT values (client assertions, JWT access tokens).
+ */
+const CREDENTIAL_SHAPES: readonly [RegExp, string][] = [
+  [/("(?:access_token|refresh_token|id_token|client_secret|client_assertion)"\s*:\s*")[^"]*(")/g, `$1${REDACTED}$2`],
+  [/\b((?:access_token|refresh_token|client_secret|client_assertion)=)[^&\s"']+/g, `$1${REDACTED}`],
+  [/\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]+/g, REDACTED],
+];
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -29,6 +39,7 @@ export class Redactor {
   text(value: string): string {
     let out = value;
     for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const [shape, replacement] of CREDENTIAL_SHAPES) out = out.replace(shape, replacement);
     return out;
   }
 }

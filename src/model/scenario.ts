@@ -8,14 +8,15 @@ import type { RequirementLevel } from './results.js';
  * What a target profile can claim; requirements and checks that name tags apply only when the
  * profile claims one of them. `bulk-v1`..`bulk-v4` are exclusive (one Bulk Data version).
  */
-export const SPEC_TAGS = ['bulk-v1', 'bulk-v2', 'bulk-v3', 'bulk-v4', 'bundle', 'redirect', 'callback', 'longpoll', 'smart'] as const;
+export const SPEC_TAGS = ['bulk-v1', 'bulk-v2', 'bulk-v3', 'bulk-v4', 'bundle', 'redirect', 'callback', 'longpoll', 'smart', 'client-isolation'] as const;
 export type SpecTag = (typeof SPEC_TAGS)[number];
 
 /**
  * What a scenario can `require` besides spec tags: operations the target offers (discovered from
- * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4).
+ * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
+ * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {
@@ -161,6 +162,13 @@ export interface ValidateFilesSpec {
   checks: Partial<Record<FileCheckKind, string>>;
 }
 
+/**
+ * Which credentials a step's request carries (default `primary` when the profile configures auth):
+ * none, the profile's client, its second client, a token that has expired, or a malformed one.
+ */
+export const STEP_AUTH_MODES = ['none', 'primary', 'secondary', 'expired', 'malformed'] as const;
+export type StepAuth = (typeof STEP_AUTH_MODES)[number];
+
 export interface Step {
   id: string;
   title?: string;
@@ -176,6 +184,10 @@ export interface Step {
   capture?: Record<string, Capture>;
   /** Run even when an earlier step failed (clean-up, e.g. DELETE). Never blocks later steps. */
   always?: boolean;
+  /** Credentials of the request (see STEP_AUTH_MODES). */
+  auth?: StepAuth;
+  /** Run only when a captured variable has this value (e.g. requiresAccessToken `false`); else skipped with the reason. */
+  onlyIf?: { variable: string; equals: string };
   line?: number;
 }
 

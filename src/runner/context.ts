@@ -1,3 +1,4 @@
+import type { AuthSession } from '../auth/auth-session.js';
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
 import type { Exchange } from '../model/results.js';
@@ -24,6 +25,8 @@ export interface RunContext {
   claims: TargetClaims;
   /** Capabilities whose absence fails a scenario instead of skipping it (--require). */
   required: ReadonlySet<Capability>;
+  /** Credentials (profile `auth`) and where they may be sent; absent when the profile configures none. */
+  auth?: AuthSession;
   /** --quick: `validateFiles` samples large files instead of checking every line. */
   quick?: boolean;
   /** --request-timeout, also the longest stall of a streamed file body. */

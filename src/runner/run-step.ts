@@ -11,6 +11,8 @@ import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
 import { parseDuration } from '../util/duration.js';
 import { interpolate, type Variables } from './variables.js';
+import { sendWithAuth } from '../auth/send-with-auth.js';
+import { onlyIfSkipReason } from './only-if.js';
 import { runFilesStep } from '../validate/files-step.js';
 import { resolveSchemaName } from '../validate/payload-schemas.js';
 
@@ -18,6 +20,8 @@ const DEFAULT_FOREACH_MAX = 50;
 
 /** Run one step: send (poll if asked), check, capture. Target misbehaviour never throws. */
 export async function runStep(step: Step, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
+  const notApplicable = onlyIfSkipReason(step, state.vars);
+  if (notApplicable !== undefined) return { id: step.id, outcome: 'skipped', reason: notApplicable, durationMs: 0, checks: [] };
   if (step.validateFiles) return runFilesStep(step.id, step.validateFiles, ctx, state);
   const request = step.request;
   if (request === undefined) return { id: step.id, outcome: 'errored', reason: 'the step has no request', durationMs: 0, checks: [] };
@@ -43,9 +47,10 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       if (step.always) return finish('skipped', `clean-up not run: ${(e as Error).message}`);
       return finish('errored', `cannot build the request: ${(e as Error).message}`);
     }
-    const sent = describeSent(req, ctx.redactor);
+    let sent = describeSent(req, ctx.redactor);
     const exchangeOf = async (n?: number) => {
-      const result = await ctx.client.send(req, n === undefined ? label : `${label} poll#${n}`, state.signal);
+      const result = await sendWithAuth(ctx, { req, auth: step.auth, label: n === undefined ? label : `${label} poll#${n}`, signal: state.signal });
+      sent = describeSent(result.request, ctx.redactor);
       state.exchanges.push(result.exchange);
       return result;
     };

@@ -3,7 +3,8 @@
  * catalogue and target profiles. Unknown keys are errors everywhere.
  */
 
-import { CAPABILITIES, FILE_CHECK_KINDS, MANIFEST_FILE_LISTS, SPEC_TAGS } from '../model/scenario.js';
+import { CAPABILITIES, FILE_CHECK_KINDS, MANIFEST_FILE_LISTS, SPEC_TAGS, STEP_AUTH_MODES } from '../model/scenario.js';
+import { authProfileSchema } from '../auth/auth-profile.js';
 
 const duration = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' } as const;
 const requirementId = { type: 'string', pattern: '^[A-Z][A-Z0-9]*-[0-9]{2,}$' } as const;
@@ -178,6 +179,11 @@ const step = {
     expect: checks,
     capture,
     always: { type: 'boolean' },
+    auth: { enum: [...STEP_AUTH_MODES] },
+    onlyIf: {
+      type: 'object', additionalProperties: false, required: ['variable', 'equals'],
+      properties: { variable: variableName, equals: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -248,5 +254,6 @@ export const profileSchema = {
     groupId: { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     vars: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
+    auth: authProfileSchema,
   },
 } as const;

@@ -47,6 +47,8 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
       stepVars.add(String(forEach['as']));
     }
     checkRequest(rawStep['request'], [...base, 'request'], stepVars, at);
+    const onlyIf = rawStep['onlyIf'];
+    if (isObj(onlyIf) && !stepVars.has(String(onlyIf['variable']))) at([...base, 'onlyIf', 'variable'], `onlyIf on undefined variable '${String(onlyIf['variable'])}' (capture it in an earlier step)`);
     for (const [kind, req] of checkFilesStep(rawStep, base, stepVars, at)) {
       cited.add(req);
       if (!ctx.catalogue.requirements.has(req)) at([...base, 'validateFiles', 'checks', kind], `unknown requirement id '${req}' (not in ${ctx.catalogue.file})`);

@@ -17,6 +17,7 @@ import { readManifestFiles } from './manifest-files.js';
 import { ResourceKeySet } from './resource-key-set.js';
 import { validateFile, type FileReport } from './validate-file.js';
 import { parseSize } from './size.js';
+import { authorizeFileRequest } from '../auth/send-with-auth.js';
 
 const DEFAULT_MAX_PROBLEMS = 5;
 const DEFAULT_STALL_MS = 30_000;
@@ -56,8 +57,11 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
   for (const [i, target] of manifest.files.entries()) {
     if (state.signal.aborted) break;
     bases.push({ base: ordinalBase, url: target.url });
+    // SMART auth: the token is added (and renewed) per file, only when the manifest requires it.
+    const authorized = await authorizeFileRequest(ctx, { url: target.url, headers, requiresAccessToken: manifest.requiresAccessToken, signal: state.signal });
+    if (!authorized.ok) return finish('errored', authorized.reason);
     const report = await validateFile(target, {
-      headers,
+      headers: authorized.headers,
       signal: state.signal,
       stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS,
       redactor: ctx.redactor,

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { FAULTS, startReferenceServer, UnknownFaultError } from '../../../reference-server/index.js';
+import { AuthConfigError, FAULTS, loadAuthConfig, startReferenceServer, UnknownFaultError } from '../../../reference-server/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { durationOption } from '../options.js';
 import { writeErr, writeOut } from '../output.js';
@@ -29,6 +29,7 @@ export function registerServe(y: Argv): Argv {
         .option('public-url', { type: 'string', describe: 'Base URL to put in absolute URLs (default: from the Host header)' })
         .option('patients', { type: 'number', default: 10, describe: 'Synthetic patients (3 Observations each)' })
         .option('log', { type: 'boolean', default: false, describe: 'Print one access-log line per request' })
+        .option('auth', { type: 'string', describe: 'SMART Backend Services mode: YAML file of registered clients (public keys), token lifetime, requiresAccessToken' })
         .option('list-faults', { type: 'boolean', default: false, describe: 'Print the fault table and exit' }),
     async (argv) => {
       if (argv['list-faults']) {
@@ -39,6 +40,7 @@ export function registerServe(y: Argv): Argv {
       if (!retry) throw new CliError(`--retry-after '${argv['retry-after']}': expected seconds (e.g. 2) or date:<seconds>`, EXIT.usage);
       let server;
       try {
+        const auth = argv.auth === undefined ? undefined : loadAuthConfig(argv.auth);
         server = await startReferenceServer({
           host: argv.host,
           port: argv.port,
@@ -58,14 +60,17 @@ export function registerServe(y: Argv): Argv {
           },
           ...(argv['public-url'] ? { publicBaseUrl: argv['public-url'] } : {}),
           ...(argv.log ? { log: (line: string) => writeErr(`${line}\n`) } : {}),
+          ...(auth === undefined ? {} : { auth }),
         });
       } catch (e) {
         if (e instanceof CliError) throw e;
+        if (e instanceof AuthConfigError) throw new CliError(e.message, EXIT.invalidInput);
         if (e instanceof UnknownFaultError || e instanceof RangeError) throw new CliError(e.message, EXIT.usage);
         throw new CliError((e as Error).message, EXIT.targetError);
       }
       const faults = argv.fault?.length ? ` with fault(s): ${argv.fault.join(', ')}` : '';
-      writeOut(`reference server listening on ${server.baseUrl}${faults}\n`);
+      const auth = argv.auth === undefined ? '' : ` (SMART Backend Services: clients from ${argv.auth}, token endpoint ${server.baseUrl}/auth/token)`;
+      writeOut(`reference server listening on ${server.baseUrl}${faults}${auth}\n`);
       const running = server;
       await new Promise<void>((resolve) => {
         const stop = (): void => {
