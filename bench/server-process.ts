@@ -34,10 +34,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await waitForExit(child, STOP_DEADLINE_MS);
 }
 
-/** Starts `server-entry.js` next to this file and resolves once it listens. */
-export function startServerProcess(maxJobs: number): Promise<ServerProcess> {
-  const entry = fileURLToPath(new URL('./server-entry.js', import.meta.url));
-  const child = spawn(process.execPath, [entry, String(maxJobs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * Starts `server-entry.js` next to this file (or another entry, e.g. the NDJSON benchmark's,
+ * with its own arguments) and resolves once it listens.
+ */
+export function startServerProcess(maxJobs: number, other?: { entry: string; args: string[] }): Promise<ServerProcess> {
+  const entry = fileURLToPath(new URL(other?.entry ?? './server-entry.js', import.meta.url));
+  const child = spawn(process.execPath, [entry, ...(other ? other.args : [String(maxJobs)])], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const fail = (message: string): void => {

@@ -94,7 +94,8 @@ export interface ResolvedConfig {
   auth: ResolvedAuthConfig | undefined;
 }
 
-const MAX_PATIENTS = 100_000;
+/** Large values (hundreds of MB of NDJSON) serve the payload-validation benchmark (bench/ndjson.ts). */
+const MAX_PATIENTS = 1_000_000;
 const MAX_MS = 2_147_483_647;
 
 function requireInteger(name: string, value: number, min: number, max: number): number {

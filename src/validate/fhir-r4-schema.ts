@@ -51,7 +51,7 @@ export class FhirResourceValidator {
     this.schema = loadSchema();
     // strict: false because the FHIR schema (draft-06) uses `description` everywhere and ajv's
     // strict mode also rejects its unconstrained `items` tuples; the keywords it uses are standard.
-    this.ajv = new Ajv({ strict: false, allErrors: false, verbose: true, code: { optimize: true } });
+    this.ajv = new Ajv({ strict: false, allErrors: false, verbose: true, unicodeRegExp: false, code: { optimize: true } });
     const fhirResource: SchemaValidateFunction = (_schema, data, _parent, cxt) => {
       const verdict = this.check(data);
       if (verdict.ok) return true;

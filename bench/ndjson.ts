@@ -1,0 +1,100 @@
+/**
+ * Payload-validation benchmark (loopback only, stops by itself):
+ *   1. start the reference server in a child process with `patients` synthetic patients
+ *      (default 120,000: about 240 MB of NDJSON over five output files),
+ *   2. run a system export to completion and read its manifest,
+ *   3. stream-validate every output file over HTTP (see ndjson-phases.ts), sampling RSS,
+ *   4. download the same files again and time JSON.parse alone over the same lines,
+ *   5. print MB/s, resources/s and peak RSS of both, and the ratio.
+ * Targets (reported, never enforced): at least 50% of raw JSON.parse throughput; peak RSS under
+ * 200 MB whatever the file size.
+ *
+ *   npm run bench -- --patients=120000        (or BENCH_NDJSON_PATIENTS)
+ */
+import { cpus } from 'node:os';
+import { request } from 'undici';
+import type { FileTarget } from '../src/validate/validate-file.js';
+import { runParsePass, runValidationPass, type PassResult } from './ndjson-phases.js';
+import { startServerProcess } from './server-process.js';
+
+const DEFAULT_PATIENTS = 120_000;
+const TARGET_RATIO = 0.5;
+const TARGET_RSS_MB = 200;
+const MB = 1e6;
+
+function readPatients(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const arg = argv.find((a) => a.startsWith('--patients='))?.slice('--patients='.length);
+  const unknown = argv.filter((a) => !a.startsWith('--patients='));
+  if (unknown.length) throw new RangeError(`unknown argument(s) ${unknown.join(' ')}; usage: node dist/bench/ndjson.js [--patients=${DEFAULT_PATIENTS}]`);
+  const text = arg ?? env['BENCH_NDJSON_PATIENTS'] ?? String(DEFAULT_PATIENTS);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new RangeError(`--patients must be an integer from 1 to 1000000, got "${text}"`);
+  return n;
+}
+
+async function completeExport(baseUrl: string): Promise<{ files: FileTarget[]; transactionTime: number | undefined }> {
+  const kickoff = await request(`${baseUrl}/$export`, { headers: { prefer: 'respond-async', accept: 'application/fhir+json' }, signal: AbortSignal.timeout(30_000) });
+  await kickoff.body.dump();
+  const statusUrl = kickoff.headers['content-location'];
+  if (kickoff.statusCode !== 202 || typeof statusUrl !== 'string') throw new Error(`kick-off answered ${kickoff.statusCode}`);
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    const res = await request(statusUrl, { signal: AbortSignal.timeout(600_000) });
+    if (res.statusCode === 200) {
+      const manifest = (await res.body.json()) as { transactionTime?: string; output?: { type?: string; url: string; count?: number }[] };
+      const files = (manifest.output ?? []).map((item, index) => ({ list: 'output', index, url: item.url, type: item.type, count: item.count }));
+      return { files, transactionTime: manifest.transactionTime ? Date.parse(manifest.transactionTime) : undefined };
+    }
+    await res.body.dump();
+    if (res.statusCode !== 202) throw new Error(`status answered ${res.statusCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the export did not complete within 10 minutes');
+}
+
+function trackPeakRss(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.resourceUsage().maxRSS * 1024);
+    },
+  };
+}
+
+const rate = (r: PassResult): string => `${(r.bytes / MB / (r.ms / 1000)).toFixed(1)} MB/s, ${Math.round(r.resources / (r.ms / 1000)).toLocaleString('en')} resources/s`;
+
+async function main(): Promise<void> {
+  const patients = readPatients(process.argv.slice(2), process.env);
+  const server = await startServerProcess(1, { entry: './ndjson-server-entry.js', args: [String(patients)] });
+  try {
+    process.stdout.write(`NDJSON validation benchmark: ${patients.toLocaleString('en')} patients, server pid ${String(server.pid)} at ${server.baseUrl}\n`);
+    const { files, transactionTime } = await completeExport(server.baseUrl);
+    const headers = { accept: 'application/fhir+ndjson' };
+    const rss = trackPeakRss();
+    const validated = await runValidationPass(files, transactionTime, headers);
+    const peakMb = rss.stop() / 2 ** 20;
+    const parsed = await runParsePass(files, headers);
+    const ratio = (validated.bytes / validated.ms) / (parsed.bytes / parsed.ms);
+    const lines = [
+      `  machine          ${cpus().length} cpu(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), node ${process.version}`,
+      `  export           ${files.length} output files, ${(validated.bytes / MB).toFixed(1)} MB, ${validated.resources.toLocaleString('en')} resources`,
+      `  validation       ${rate(validated)} (${(validated.ms / 1000).toFixed(2)} s end to end over HTTP: decode, split, JSON.parse, FHIR R4 schema, type/count/duplicate/lastUpdated)`,
+      `  JSON.parse alone ${rate(parsed)} (${(parsed.ms / 1000).toFixed(2)} s inside JSON.parse over the same ${(parsed.bytes / MB).toFixed(1)} MB)`,
+      `  ratio            ${(ratio * 100).toFixed(0)}% of raw JSON.parse throughput (target >= ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+      `  peak RSS         ${peakMb.toFixed(0)} MiB during validation (target < ${TARGET_RSS_MB} MB: ${peakMb * 2 ** 20 < TARGET_RSS_MB * MB ? 'met' : 'NOT met'})`,
+      `  problems found   ${validated.problems.length ? validated.problems.slice(0, 5).join(' | ') : 'none (the bundled server is clean)'}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`NDJSON benchmark failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = err instanceof RangeError ? 64 : 3;
+});
