@@ -32,8 +32,10 @@ export class LineSampler {
   private readonly reservoir: HeldLine[] = [];
   private readonly random: () => number;
 
-  constructor(private readonly plan: SamplePlan, seed = 0x5eed) {
+  /** `alreadySeen`: resource lines checked before sampling began (they count towards `first`). */
+  constructor(private readonly plan: SamplePlan, seed = 0x5eed, alreadySeen = 0) {
     this.random = createRandom(seed);
+    this.seen = alreadySeen;
   }
 
   /** A resource line arrives: true when it is to be checked now, false when held or skipped. */

@@ -92,12 +92,17 @@ export async function validateFile(target: FileTarget, opts: FileRunOptions): Pr
   let sampler: LineSampler | undefined;
   const startSampling = (): void => {
     if (opts.sample === undefined || sampler !== undefined) return;
-    sampler = new LineSampler(opts.sample);
+    sampler = new LineSampler(opts.sample, undefined, report.resources);
     report.sampled = true;
   };
   if (opts.sample !== undefined && file.headers['content-encoding'] === undefined && length > opts.sample.overBytes) startSampling();
   let excerpt = '';
+  // Characters read so far: without a usable Content-Length (or when compressed), sampling
+  // starts at the line where the file passes the size limit.
+  let position = 0;
   const splitter = new LineSplitter((line, n) => {
+    position += line.length + 1;
+    if (opts.sample !== undefined && sampler === undefined && position > opts.sample.overBytes) startSampling();
     if (isBlank(line)) return;
     report.resources += 1;
     if (sampler !== undefined && !sampler.offer(line, n)) return;
@@ -108,8 +113,6 @@ export async function validateFile(target: FileTarget, opts: FileRunOptions): Pr
     for await (const chunk of decodeBody(file.body, file.headers['content-encoding'], encoding)) {
       if (excerpt.length < EXCERPT_CHARS) excerpt += chunk.subarray(0, EXCERPT_CHARS).toString('utf8');
       splitter.push(chunk);
-      // Without a usable Content-Length (or when compressed), sampling starts once the bytes pass the limit.
-      if (opts.sample !== undefined && sampler === undefined && splitter.byteCount > opts.sample.overBytes) startSampling();
     }
     splitter.end();
   } catch (e) {
