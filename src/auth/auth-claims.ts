@@ -19,7 +19,7 @@ export function addAuthClaims(auth: AuthClaims | undefined, into: { tags: Set<Sp
   if (auth === undefined) return;
   if (auth.kind === 'smart-backend-services' && !into.tags.has('smart')) {
     into.tags.add('smart');
-    into.basis.push('smart: the target profile configures SMART Backend Services (auth.type)');
+    into.basis.push(auth.bundled ? 'smart: the bundled server runs in SMART Backend Services mode' : 'smart: the target profile configures SMART Backend Services (auth.type)');
   }
   if (auth.bundled && !into.tags.has('client-isolation')) {
     into.tags.add('client-isolation');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer } from '../../reference-server/index.js';
+import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer, type ReferenceServerOptions } from '../../reference-server/index.js';
 import { BULK_KICKOFF_FAULT_CASES } from './bulk-fault-cases-kickoff.js';
 import { BULK_OUTPUT_FAULT_CASES } from './bulk-fault-cases-output.js';
 import { INTERACTION_FAULT_CASES } from './interaction-fault-cases.js';
@@ -8,6 +8,7 @@ import { PACING_FAULT_CASES } from './pacing-fault-cases.js';
 import { PREFER_FAULT_CASES } from './prefer-fault-cases.js';
 import { CALLBACK_FAULT_CASES } from './callback-fault-cases.js';
 import { LONGPOLL_FAULT_CASES } from './longpoll-fault-cases.js';
+import { AUTH_FAULT_CASES } from '../auth/auth-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -26,6 +27,8 @@ afterEach(closeAllServers);
 interface FaultCase {
   /** What a conformance check would see under this fault. */
   shows: string;
+  /** Server options the fault needs (auth faults: auth mode with registered clients). */
+  server?: Omit<ReferenceServerOptions, 'clock' | 'faults'>;
   run(baseUrl: string, clock: FakeClock): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ const CASES: Record<string, FaultCase> = {
   ...PACING_FAULT_CASES,
   ...CALLBACK_FAULT_CASES,
   ...LONGPOLL_FAULT_CASES,
+  ...AUTH_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {
@@ -175,7 +179,7 @@ describe.each(FAULTS.map((fault) => [fault.name, fault.requirement] as const))('
   it(`shows: ${faultCase?.shows ?? 'missing case'}`, async () => {
     if (faultCase === undefined) throw new Error(`no demonstration case for fault ${name}`);
     const clock = createFakeClock();
-    const { baseUrl } = await startServer({ clock, faults: [name] });
+    const { baseUrl } = await startServer({ clock, faults: [name], ...faultCase.server });
     await faultCase.run(baseUrl, clock);
   });
 });

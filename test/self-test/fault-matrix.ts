@@ -8,7 +8,8 @@ export interface FaultExpectation {
   failed: string[];
   warned: string[];
   /** Server settings this fault needs (e.g. pacing faults need a real Retry-After to pace against). */
-  server?: { retryAfterSeconds?: number };
+  /** `auth`: run against the bundled server in SMART auth mode (two clients; auth faults need it). */
+  server?: { retryAfterSeconds?: number; auth?: boolean };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,10 +21,11 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) out[name] = { failed: value.map(String), warned: [] };
     else if (value !== null && typeof value === 'object') {
-      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown } };
+      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       const seconds = v.server?.retryAfterSeconds;
-      out[name] = { failed: list(v.failed), warned: list(v.warned), ...(typeof seconds === 'number' ? { server: { retryAfterSeconds: seconds } } : {}) };
+      const server = { ...(typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {}), ...(v.server?.auth === true ? { auth: true } : {}) };
+      out[name] = { failed: list(v.failed), warned: list(v.warned), ...(Object.keys(server).length ? { server } : {}) };
     } else throw new Error(`fault-matrix.yaml: ${name}: expected a list or { failed, warned }`);
   }
   return out;
@@ -39,7 +41,8 @@ export function writeFaultMatrix(matrix: Record<string, FaultExpectation>): void
   const header = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('#'));
   const rows = Object.keys(matrix).sort().map((name) => {
     const e = matrix[name] ?? { failed: [], warned: [] };
-    const server = e.server ? `, server: { retryAfterSeconds: ${e.server.retryAfterSeconds ?? 1} }` : '';
+    const settings = [e.server?.retryAfterSeconds === undefined ? '' : `retryAfterSeconds: ${e.server.retryAfterSeconds}`, e.server?.auth ? 'auth: true' : ''].filter(Boolean);
+    const server = settings.length ? `, server: { ${settings.join(', ')} }` : '';
     if (!e.warned.length && !server) return `${name}: [${e.failed.join(', ')}]`;
     return `${name}: { failed: [${e.failed.join(', ')}], warned: [${e.warned.join(', ')}]${server} }`;
   });

@@ -12,9 +12,10 @@ const observed: Record<string, FaultExpectation> = {};
  * Fault runs use Retry-After: 0 (pacing off) so the matrix runs fast; a fault that needs pacing to
  * show says so in its row. The clean server is run both ways.
  */
-async function finishedRun(faults: string[], retryAfterSeconds = 0): Promise<{ run: RunResult; exitCode: number; output: string }> {
+async function finishedRun(faults: string[], retryAfterSeconds = 0, auth = false): Promise<{ run: RunResult; exitCode: number; output: string }> {
   const { outcome, output } = await runBundled({
     bundled: { faults, jobDurationMs: 200, retryAfter: { form: 'seconds', seconds: retryAfterSeconds } },
+    ...(auth ? { bundledAuth: { tokenLifetimeSeconds: 2 } } : {}),
   });
   if (outcome.kind !== 'finished') throw new Error(`run did not finish: ${JSON.stringify(outcome)}`);
   return { run: outcome.run, exitCode: outcome.exitCode, output };
@@ -41,7 +42,7 @@ describe('self-test: the suite against its own reference server', () => {
     // The run must then pass, so a scenario that starts catching it forces the row to be updated.
     it('fails (or warns) exactly the expected scenarios, on the broken requirement, and nothing errors', async () => {
       const expected = matrix[fault] ?? { failed: [], warned: [] };
-      const { run, exitCode, output } = await finishedRun([fault], expected.server?.retryAfterSeconds ?? 0);
+      const { run, exitCode, output } = await finishedRun([fault], expected.server?.retryAfterSeconds ?? 0, expected.server?.auth ?? false);
       if (UPDATE) observed[fault] = { failed: ids(run.scenarios, 'failed'), warned: ids(run.scenarios, 'warned'), ...(expected.server ? { server: expected.server } : {}) };
       if (!UPDATE) {
         expect(ids(run.scenarios, 'failed'), output).toEqual([...expected.failed].sort());
