@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { RequestContext } from '../context.js';
-import { FHIR_NDJSON, PLAIN_JSON, sendError, sendText } from '../http-util.js';
+import { FHIR_NDJSON, PLAIN_JSON, sendError } from '../http-util.js';
 import { acceptsGzip } from './content-coding.js';
 import { findExportFile, listExportOutput, renderNdjson, type ExportFile } from './export-output.js';
 
@@ -34,6 +34,37 @@ function sendCompressed(ctx: RequestContext, body: string, contentType: string):
   res.end(gzipped);
 }
 
+/** Lines per write when streaming a file. */
+const LINES_PER_WRITE = 512;
+
+/**
+ * Streams the lines in batches with backpressure and an exact Content-Length, so a file of any
+ * size is served in flat memory (one big string would also hit V8's string-length limit).
+ */
+function sendLines(ctx: RequestContext, lines: readonly string[], contentType: string): void {
+  const { res } = ctx;
+  let length = 0;
+  for (const line of lines) length += Buffer.byteLength(line, 'utf8') + 1;
+  res.statusCode = 200;
+  res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('Content-Length', length);
+  let next = 0;
+  const pump = (): void => {
+    while (next < lines.length && !res.destroyed) {
+      const end = Math.min(lines.length, next + LINES_PER_WRITE);
+      const more = res.write(renderNdjson(lines.slice(next, end)));
+      next = end;
+      if (!more) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
 export function handleFile(ctx: RequestContext): void {
   const { faults } = ctx.state.config;
   const file = findFile(ctx);
@@ -48,7 +79,6 @@ export function handleFile(ctx: RequestContext): void {
   }
   // Fault FILE-01: NDJSON served with the wrong media type.
   const contentType = faults.has('file-wrong-content-type') ? PLAIN_JSON : FHIR_NDJSON;
-  const body = renderNdjson(file.lines);
-  if (acceptsGzip(ctx.req.headers['accept-encoding'])) sendCompressed(ctx, body, contentType);
-  else sendText(ctx.res, 200, body, { contentType, headers: { Vary: 'Accept-Encoding' } });
+  if (acceptsGzip(ctx.req.headers['accept-encoding'])) sendCompressed(ctx, renderNdjson(file.lines), contentType);
+  else sendLines(ctx, file.lines, contentType);
 }
