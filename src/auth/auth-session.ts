@@ -10,7 +10,6 @@ import type { HttpResponse, OutgoingRequest } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
 import type { StepAuth } from '../model/scenario.js';
 import type { Clock } from '../runner/clock.js';
-import { formatDuration } from '../util/duration.js';
 import { FileTokenPolicy } from './file-token-policy.js';
 import type { TokenResult } from './request-token.js';
 import type { TokenSource } from './token-sources.js';
@@ -70,7 +69,7 @@ export class AuthSession {
     if (plan.kind === 'none') return plan.reason;
     const lifetime = this.primaryLifetimeS;
     if (lifetime !== undefined && lifetime * 1000 > plan.maxWaitMs) {
-      return `tokens live ${lifetime}s, longer than auth.maxExpiryWait (${formatDuration(plan.maxWaitMs)}); raise it (and --timeout) or set auth.expiredTokenEnv`;
+      return `tokens live ${lifetime}s, longer than auth.maxExpiryWait (${Math.round(plan.maxWaitMs / 1000)}s); raise it (and --timeout) or set auth.expiredTokenEnv`;
     }
     return undefined;
   }
