@@ -15,7 +15,7 @@ export interface TargetClaims {
 }
 
 /** What the bundled reference server implements. */
-export const BUNDLED_CLAIMS: readonly SpecTag[] = ['bulk-v2', 'bundle', 'redirect'];
+export const BUNDLED_CLAIMS: readonly SpecTag[] = ['bulk-v2', 'bundle', 'redirect', 'callback', 'longpoll'];
 const BULK_VERSIONS: readonly SpecTag[] = ['bulk-v1', 'bulk-v2', 'bulk-v3', 'bulk-v4'];
 
 export interface ClaimsInput {
@@ -57,6 +57,11 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     }
   }
   for (const c of input.profile.capabilities ?? []) capabilities.add(c);
+  // The bundled server refuses callback URLs whose host is off its allow-list (loopback by default).
+  if (input.bundled) capabilities.add('callback-allow-list');
+  if (!capabilities.has('callback-allow-list')) {
+    missing.set('callback-allow-list', 'declare callback-allow-list in capabilities: if the target refuses callback URLs whose host is off an allow-list');
+  }
   if (capabilities.has('group-export') && input.profile.groupId === undefined && !input.bundled) {
     capabilities.delete('group-export');
     missing.set('group-export', 'no groupId in the target profile (set groupId: to the Group to export)');

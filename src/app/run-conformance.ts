@@ -14,6 +14,8 @@ import type { Capability, SpecTag } from '../model/scenario.js';
 import { resolveClaims } from './claims.js';
 import { loadKnownFailing } from './known-failing.js';
 import { loadPlan } from './load-plan.js';
+import { readCallbackCredentials } from '../callbacks/callback-config.js';
+import { startCallbackRun, type CallbackRunOptions } from '../callbacks/callback-run.js';
 
 /** The Group the bundled reference server serves for group-level export. */
 export const BUNDLED_GROUP_ID = 'g1';
@@ -48,6 +50,8 @@ export interface ConformanceOptions {
   bundled?: Omit<ReferenceServerOptions, 'host' | 'port'>;
   /** Start the bundled server in auth mode with two generated SMART clients (--bundled-auth). */
   bundledAuth?: Partial<BundledAuthOptions>;
+  /** The callback receiver: --callback-listen, --callback-public-url. */
+  callback?: CallbackRunOptions;
   write: (text: string) => void;
   color: boolean;
   signal: AbortSignal;
@@ -80,12 +84,17 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   let server: RunningReferenceServer | undefined;
   const explicitTarget = opts.target ?? plan.profile.baseUrl;
+  const callbackSecrets = readCallbackCredentials(plan.profile.callback, process.env, explicitTarget ? undefined : { configured: opts.bundled?.callbacks ?? {} });
+  if (!callbackSecrets.ok) return { kind: 'invalid', diagnostics: [{ file: opts.configFile ?? 'target profile', line: 1, column: 1, message: callbackSecrets.message }] };
+  redactor.addSecret(callbackSecrets.credentials.secret);
+  redactor.addSecret(callbackSecrets.credentials.bearerToken);
+  const bundledCallbacks = callbackSecrets.bundled ? { callbacks: { ...opts.bundled?.callbacks, ...callbackSecrets.bundled } } : {};
   if (opts.bundledAuth && explicitTarget) return { kind: 'target-error', message: 'bundled auth applies to the bundled server only, but a target is given (configure auth: in the target profile instead)' };
   let bundledAuth: BundledAuth | undefined;
   if (!explicitTarget) {
     try {
       if (opts.bundledAuth) bundledAuth = await createBundledAuth({ tokenLifetimeSeconds: 5, requiresAccessToken: true, ...opts.bundledAuth });
-      server = await startReferenceServer({ ...(opts.bundled ?? {}), ...(bundledAuth ? { auth: bundledAuth.server } : {}), host: '127.0.0.1', port: 0 });
+      server = await startReferenceServer({ ...(opts.bundled ?? {}), ...bundledCallbacks, ...(bundledAuth ? { auth: bundledAuth.server } : {}), host: '127.0.0.1', port: 0 });
     } catch (e) {
       return { kind: 'target-error', message: `cannot start the bundled reference server: ${(e as Error).message}` };
     }
@@ -98,6 +107,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     excerptBytes: 4096,
     redactor,
   });
+  let closeCallbacks = (): Promise<void> => Promise.resolve();
   try {
     const probe = await probeTarget(client, baseUrl, plan.profile.headers ?? {}, opts.signal);
     if (probe.kind === 'unreachable') return { kind: 'target-error', message: probe.message };
@@ -109,6 +119,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     // The bundled server's Group is known; an external target names its own in the profile.
     const profile = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
     const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, ...(auth.claims ? { auth: auth.claims } : {}) });
+    const callbacks = await startCallbackRun({ scenarios: plan.scenarios, claims, options: opts.callback ?? {}, credentials: callbackSecrets.credentials });
+    if (!callbacks.ok) return { kind: 'target-error', message: callbacks.message };
+    closeCallbacks = callbacks.close;
     const reporters = [
       createConsoleReporter({ write: opts.write, color: opts.color }),
       createJunitReporter({ file: path.join(opts.reportsDir, 'junit.xml') }),
@@ -131,6 +144,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         pollPolicy: { ...DEFAULT_POLL_POLICY, maxIntervalMs: opts.maxRetryAfterMs },
         claims,
         required: new Set(opts.require ?? []),
+        ...(callbacks.support ? { callbacks: callbacks.support } : {}),
         ...(auth.session ? { auth: auth.session } : {}),
         quick: opts.quick ?? false,
         requestTimeoutMs: opts.requestTimeoutMs,
@@ -155,6 +169,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   } finally {
     await client.close();
     await server?.close();
+    await closeCallbacks();
   }
 }
 

@@ -33,7 +33,7 @@ export function evaluateCheck(check: Check, res: HttpResponse, body: () => Parse
   const { subject, outcome } = evaluate(check, res, body);
   const requirement = ctx.catalogue.requirements.get(check.requirement);
   const level = requirement ? levelFor(requirement, ctx.claims) : 'SHALL';
-  const severity = severityOf(level, ctx.strict);
+  const severity = check.informational ? 'information' : severityOf(level, ctx.strict);
   const because = check.because ? ` (${check.because})` : '';
   const message = outcome.passed
     ? `${check.requirement}: ${subject} is ${outcome.expected}`

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AuthProfile } from '../auth/auth-profile.js';
+import type { CallbackProfile } from '../callbacks/callback-config.js';
 import type { Capability, SpecTag } from '../model/scenario.js';
 import { displayPath, type Diagnostic } from '../scenario/diagnostics.js';
 import { validateAgainstSchema } from '../scenario/validate-schema.js';
@@ -16,6 +17,8 @@ export interface TargetProfile {
   groupId?: string;
   headers?: Record<string, string>;
   vars?: Record<string, string>;
+  /** How callbacks are authenticated: environment variable names, never the secrets themselves. */
+  callback?: CallbackProfile;
   /** How to get access tokens (none, bearer from an environment variable, SMART Backend Services). */
   auth?: AuthProfile;
 }

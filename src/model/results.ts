@@ -79,6 +79,20 @@ export interface ScenarioResult {
   steps: StepResult[];
   checks: CheckResult[];
   exchanges: Exchange[];
+  /** Figures steps measured (e.g. how soon after completion a callback arrived); never a verdict. */
+  measurements?: Measurement[];
+}
+
+/** A figure a step measured, for the report (tests never assert wall-clock values). */
+export interface Measurement {
+  /** Step that measured it. */
+  step: string;
+  /** Kebab-case, e.g. `callback-after-completion-answer`. */
+  name: string;
+  value: number;
+  unit: 'ms' | 'count';
+  /** What it means, in words. */
+  description: string;
 }
 
 export interface RunTotals {

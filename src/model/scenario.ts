@@ -16,7 +16,7 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
  * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
  * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {
@@ -99,6 +99,11 @@ export interface Check extends ValueMatchers {
   optional?: boolean;
   /** Free-text hint appended to failure messages. */
   because?: string;
+  /**
+   * A miss is only recorded (information), whatever the requirement's level: for behaviour the
+   * sources allow either way (e.g. whether the unquoted callback-url form is accepted).
+   */
+  informational?: boolean;
   /** Source position of this check in the scenario file, for messages. */
   line?: number;
 }
@@ -135,6 +140,48 @@ export interface PollSpec {
   maxPolls?: number;
   /** Checks made on every in-progress response (those matching `while`). */
   expect?: Check[];
+  /** Poll with `Prefer: wait=N` and time the held requests (see src/longpoll/). */
+  longPoll?: LongPollSpec;
+}
+
+/**
+ * Long polling (HS proposal): every poll carries `Prefer: wait=N`; meanwhile the job changes
+ * (`completion`: ordinary polls watch for it; `cancel`: the step DELETEs the URL after
+ * `cancelAfter`). A request still held `slack` after the change fails `requirement`; a server
+ * that holds nothing is reported as not supporting long polling (information).
+ */
+export interface LongPollSpec {
+  /** Whole seconds, e.g. `5s`: sent as `Prefer: wait=5`; keep it below --request-timeout. */
+  wait: string;
+  change: 'completion' | 'cancel';
+  /** Cited by the timing check. */
+  requirement: string;
+  /** `cancel`: how long after the first held request the DELETE is sent (default 50ms). */
+  cancelAfter?: string;
+  /** How late after the change a held request may still be answered (default 1s). */
+  slack?: string;
+}
+
+/** A callback endpoint of a scenario: `respond` is what the receiver answers (default 204). */
+export interface CallbackEndpointSpec {
+  respond?: number;
+}
+
+/**
+ * Wait for the callback on a declared endpoint, then check what arrived (see
+ * src/callbacks/callback-view.ts for the JSON view that `expect` and `capture` see).
+ */
+export interface WaitCallbackSpec {
+  /** A name under the scenario's `callbacks` (the variable holding its URL). */
+  for: string;
+  /** Cited by the built-in check "exactly one request arrived". */
+  requirement: string;
+  /** Deadline for the first request, from the step's start (default 10s). */
+  timeout?: string;
+  /** How long to keep listening after the first request, for duplicates and retries (default 1s). */
+  settle?: string;
+  /** An earlier step whose final answer showed the job done (or cancelled): latency figures are measured from it. */
+  after?: string;
 }
 
 /** What a `validateFiles` step can check in every downloaded file; each kind cites its requirement. */
@@ -175,6 +222,8 @@ export interface Step {
   /** Absent only on a `validateFiles` step. */
   request?: RequestSpec;
   validateFiles?: ValidateFilesSpec;
+  /** A step without a request: wait for a callback (src/callbacks/). */
+  waitCallback?: WaitCallbackSpec;
   poll?: PollSpec;
   /** Run the request once per item of a captured list, binding each to `as`. */
   forEach?: { in: string; as: string; max?: number };
@@ -199,6 +248,8 @@ export interface Scenario {
   /** Capabilities or claims the target must have; otherwise skipped with the reason. */
   requires?: Capability[];
   variables?: Record<string, string>;
+  /** Callback endpoints: each name becomes a variable holding a fresh, unguessable receiver URL. */
+  callbacks?: Record<string, CallbackEndpointSpec>;
   steps: Step[];
   /** Where it came from. */
   file: string;

@@ -23,7 +23,8 @@ import { createCdataGuard, type CdataGuard } from './xml-text.js';
  * passing testcase with `warning` properties and the warnings in system-out.
  *
  * Properties, each repeated once per value: `outcome`, `requirement` (every requirement the
- * scenario verifies), `failed-requirement` (SHALL-level misses), `warning` (SHOULD-level misses).
+ * scenario verifies), `failed-requirement` (SHALL-level misses), `warning` (SHOULD-level misses),
+ * `measurement` (`<step>.<name>=<value><unit>`, e.g. a callback's latency; also in system-out).
  */
 
 export interface JunitReporterOptions {
@@ -80,6 +81,10 @@ function buildSystemOut(scenario: ScenarioResult): string {
       lines.push(`  ${escapeControls(detail)} (${formatDuration(step.durationMs)})`);
     }
   }
+  const measurements = scenario.measurements ?? [];
+  if (measurements.length > 0) {
+    lines.push('', 'measurements:', ...measurements.map((m) => `  ${m.step} ${m.name}: ${m.value} ${m.unit} (${escapeControls(m.description)})`));
+  }
   const transcript = formatTranscript(scenario);
   if (transcript.length > 0) lines.push('', 'transcript:', ...transcript);
   return `${lines.join('\n')}\n`;
@@ -94,6 +99,7 @@ function addTestCase(testCase: TestCase, scenario: ScenarioResult, guard: CdataG
   for (const id of listRequirementIds(failed)) testCase.property('failed-requirement', guard.text(id));
   for (const id of listRequirementIds(listWarningChecks(scenario))) testCase.property('warning', guard.text(id));
 
+  for (const m of scenario.measurements ?? []) testCase.property('measurement', guard.text(`${m.step}.${m.name}=${m.value}${m.unit}`));
   if (scenario.knownFailing) testCase.property('known-failing', scenario.knownFailing);
   if (scenario.knownFailing === 'unexpected-pass') {
     testCase.failure(`unexpected pass: ${guard.text(scenario.id)} is on the known-failing list; remove it from the list`, 'unexpected-pass');

@@ -1,7 +1,9 @@
 import type { AuthSession } from '../auth/auth-session.js';
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
-import type { Exchange } from '../model/results.js';
+import type { Exchange, Measurement } from '../model/results.js';
+import type { CallbackEndpoint } from '../callbacks/callback-endpoint.js';
+import type { CallbackSupport } from '../callbacks/scenario-endpoints.js';
 import type { TargetClaims } from '../app/claims.js';
 import type { Capability, Catalogue } from '../model/scenario.js';
 import type { Clock } from './clock.js';
@@ -25,6 +27,8 @@ export interface RunContext {
   claims: TargetClaims;
   /** Capabilities whose absence fails a scenario instead of skipping it (--require). */
   required: ReadonlySet<Capability>;
+  /** The callback receiver, when a scenario that declares callbacks can run. */
+  callbacks?: CallbackSupport;
   /** Credentials (profile `auth`) and where they may be sent; absent when the profile configures none. */
   auth?: AuthSession;
   /** --quick: `validateFiles` samples large files instead of checking every line. */
@@ -38,4 +42,8 @@ export interface ScenarioState {
   vars: Map<string, string | string[]>;
   exchanges: Exchange[];
   signal: AbortSignal;
+  /** The scenario's callback endpoints by name (src/callbacks/scenario-endpoints.ts). */
+  callbackEndpoints?: Map<string, CallbackEndpoint>;
+  /** Figures for the report (callback and long-poll timings). */
+  measurements?: Measurement[];
 }

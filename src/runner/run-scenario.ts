@@ -5,6 +5,7 @@ import { formatDuration } from '../util/duration.js';
 import type { RunContext, ScenarioState } from './context.js';
 import { rollUpSteps } from './outcome.js';
 import { runStep } from './run-step.js';
+import { openCallbackEndpoints } from '../callbacks/scenario-endpoints.js';
 
 export interface ScenarioRunOptions {
   /** Whole-scenario deadline (--timeout). */
@@ -30,6 +31,11 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
   const state: ScenarioState = { vars: initialVariables(scenario, ctx), exchanges: [], signal };
   const steps: StepResult[] = [];
   let blocker: string | undefined;
+  const noCallbacks = openCallbackEndpoints(scenario, ctx, state);
+  if (noCallbacks !== undefined) {
+    steps.push({ id: 'callbacks', outcome: 'errored', reason: noCallbacks, durationMs: 0, checks: [] });
+    blocker = 'callbacks';
+  }
   try {
     for (const step of scenario.steps) {
       if (signal.aborted) {
@@ -62,6 +68,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
     steps,
     checks: steps.flatMap((s) => s.checks),
     exchanges: state.exchanges,
+    ...(state.measurements?.length ? { measurements: state.measurements } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
 import { parseDuration } from '../util/duration.js';
 import { interpolate, type Variables } from './variables.js';
+import { runWaitCallbackStep } from '../callbacks/wait-callback-step.js';
+import { pollHoldingRequests } from '../longpoll/long-poll.js';
 import { sendWithAuth } from '../auth/send-with-auth.js';
 import { onlyIfSkipReason } from './only-if.js';
 import { runFilesStep } from '../validate/files-step.js';
@@ -23,6 +25,9 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
   const notApplicable = onlyIfSkipReason(step, state.vars);
   if (notApplicable !== undefined) return { id: step.id, outcome: 'skipped', reason: notApplicable, durationMs: 0, checks: [] };
   if (step.validateFiles) return runFilesStep(step.id, step.validateFiles, ctx, state);
+  if (step.waitCallback) {
+    return runWaitCallbackStep({ ...step, waitCallback: step.waitCallback }, ctx, state, (c) => resolveCheckVariables(c, state.vars, ctx.claims.tags));
+  }
   const request = step.request;
   if (request === undefined) return { id: step.id, outcome: 'errored', reason: 'the step has no request', durationMs: 0, checks: [] };
   const started = ctx.clock.now();
@@ -71,16 +76,23 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
     let final: HttpResponse;
     if (step.poll) {
       const poll = step.poll;
-      const result = await pollUntilDone({
+      const options = {
         policy: resolvePollPolicy(poll, ctx.pollPolicy),
         clock: ctx.clock,
         signal: state.signal,
-        send: exchangeOf,
-        keepPolling: (res) => poll.while.status.includes(res.status) || res.status === 429,
-        onInterim: (res) => {
+        keepPolling: (res: HttpResponse) => poll.while.status.includes(res.status) || res.status === 429,
+        onInterim: (res: HttpResponse) => {
           if (res.status !== 429) checkAll(poll.expect, res);
         },
-      });
+      };
+      const sendAs = async (r: OutgoingRequest, l: string) => {
+        const sent = await sendWithAuth(ctx, { req: r, auth: step.auth, label: l, signal: state.signal });
+        state.exchanges.push(sent.exchange);
+        return sent;
+      };
+      const result = poll.longPoll
+        ? await pollHoldingRequests(options, { spec: poll.longPoll, req, label, stepId: step.id, send: sendAs, ctx, state, checks })
+        : await pollUntilDone({ ...options, send: exchangeOf });
       if (result.kind !== 'done') {
         const why = result.kind === 'transport-error' ? result.error : result.reason;
         return finish(rollUpChecks(checks) === 'failed' ? 'failed' : 'errored', why);

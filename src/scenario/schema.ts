@@ -3,6 +3,7 @@
  * catalogue and target profiles. Unknown keys are errors everywhere.
  */
 
+import { callbackProfileSchema } from '../callbacks/callback-config.js';
 import { CAPABILITIES, FILE_CHECK_KINDS, MANIFEST_FILE_LISTS, SPEC_TAGS, STEP_AUTH_MODES } from '../model/scenario.js';
 import { authProfileSchema } from '../auth/auth-profile.js';
 
@@ -66,6 +67,7 @@ const check = {
     when: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: statusMatcher } },
     optional: { type: 'boolean' },
     because: { type: 'string' },
+    informational: { type: 'boolean' },
   },
 } as const;
 
@@ -104,6 +106,16 @@ const poll = {
     maxInterval: duration,
     maxPolls: { type: 'integer', minimum: 1 },
     expect: checks,
+    longPoll: {
+      type: 'object', additionalProperties: false, required: ['wait', 'change', 'requirement'],
+      properties: {
+        wait: { type: 'string', pattern: '^[1-9][0-9]{0,3}s$' },
+        change: { enum: ['completion', 'cancel'] },
+        requirement: requirementId,
+        cancelAfter: duration,
+        slack: duration,
+      },
+    },
   },
 } as const;
 
@@ -167,6 +179,10 @@ const step = {
     title: { type: 'string' },
     request,
     validateFiles,
+    waitCallback: {
+      type: 'object', additionalProperties: false, required: ['for', 'requirement'],
+      properties: { for: variableName, requirement: requirementId, timeout: duration, settle: duration, after: identifier },
+    },
     poll,
     repeat: {
       type: 'object', additionalProperties: false, required: ['count'],
@@ -199,6 +215,10 @@ export const scenarioSchema = {
     requirements: { type: 'array', items: requirementId, minItems: 1, uniqueItems: true },
     requires: { type: 'array', items: { enum: [...CAPABILITIES, ...SPEC_TAGS] }, minItems: 1, uniqueItems: true },
     variables: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
+    callbacks: {
+      type: 'object', propertyNames: variableName, minProperties: 1,
+      additionalProperties: { type: 'object', additionalProperties: false, properties: { respond: statusCode } },
+    },
     steps: { type: 'array', items: step, minItems: 1 },
   },
 } as const;
@@ -254,6 +274,7 @@ export const profileSchema = {
     groupId: { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     vars: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
+    callback: callbackProfileSchema,
     auth: authProfileSchema,
   },
 } as const;

@@ -2,6 +2,7 @@ import type { Catalogue } from '../model/scenario.js';
 import { referencedVariables, stringsIn } from '../runner/variables.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkFilesStep } from '../validate/files-step-semantics.js';
+import { checkCallbackDeclarations, checkCallbackStep } from '../callbacks/callback-step-semantics.js';
 import { MATCHER_KEYS, SUBJECT_KEYS } from './schema.js';
 import type { DataPath, YamlSource } from './yaml-source.js';
 
@@ -31,12 +32,19 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
   });
   const cited = new Set<string>();
   const defined = new Set<string>([...ctx.knownVariables, ...Object.keys(isObj(scenario['variables']) ? scenario['variables'] : {})]);
+  const callbacks = checkCallbackDeclarations(scenario, ctx.knownVariables, at);
+  for (const name of callbacks) defined.add(name);
   const stepIds = new Set<string>();
   list(scenario['steps']).forEach((rawStep, s) => {
     if (!isObj(rawStep)) return;
     const base: DataPath = ['steps', s];
     const id = String(rawStep['id']);
     if (stepIds.has(id)) at([...base, 'id'], `duplicate step id '${id}'`);
+    for (const req of checkCallbackStep(rawStep, base, callbacks, stepIds, at)) {
+      cited.add(req);
+      if (!ctx.catalogue.requirements.has(req)) at(base, `unknown requirement id '${req}' (not in ${ctx.catalogue.file})`);
+      else if (!declared.includes(req)) at(base, `the step cites '${req}', which is missing from the scenario's requirements list`);
+    }
     stepIds.add(id);
     const stepVars = new Set(defined);
     const forEach = rawStep['forEach'];

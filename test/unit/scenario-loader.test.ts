@@ -117,9 +117,10 @@ describe('schema problems', () => {
   });
 
   it('a missing required key points at the map that lacks it', () => {
-    const text = variant('    request: { method: GET, url: "${statusUrl}" }\n', '');
+    // A step's request is optional in the schema (validateFiles and waitCallback steps have none); a check's requirement is not.
+    const text = variant('{ requirement: STATUS-02, status: 200 }', '{ status: 200 }');
     const { ds, file } = load(text);
-    expect(ds).toEqual([{ file, ...positionOf(text, 'id: poll'), message: "at steps[1]: missing required key 'request'", sourceLine: '  - id: poll' }]);
+    expect(ds).toEqual([{ file, ...positionOf(text, '{ status: 200 }'), message: "at steps[1].expect[0]: missing required key 'requirement'", sourceLine: '      - { status: 200 }' }]);
   });
 
   it('a missing top-level key points at the start of the document', () => {

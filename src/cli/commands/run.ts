@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
 import { runConformance } from '../../app/run-conformance.js';
+import type { CallbackRunOptions } from '../../callbacks/callback-run.js';
+import { parseListenAddress, parsePublicUrl } from '../../callbacks/listen-address.js';
 import { CAPABILITIES, SPEC_TAGS, type Capability, type SpecTag } from '../../model/scenario.js';
 import { DEFAULT_SUITES_DIR } from '../../app/package-info.js';
 import { formatDiagnostic } from '../../scenario/diagnostics.js';
@@ -31,6 +33,8 @@ export function registerRun(y: Argv): Argv {
         .option('profile', { type: 'string', array: true, choices: [...SPEC_TAGS], describe: 'What the target claims (repeatable): a Bulk Data version and async modes' })
         .option('require', { type: 'string', array: true, choices: [...CAPABILITIES, ...SPEC_TAGS], describe: 'Fail (not skip) scenarios needing this capability when the target lacks it (repeatable)' })
         .option('known-failing', { type: 'string', describe: 'File of scenario-id globs expected to fail; an unexpected pass fails the run' })
+        .option('callback-listen', { type: 'string', default: '127.0.0.1:0', describe: 'host:port of the callback receiver (0: a free port)' })
+        .option('callback-public-url', { type: 'string', describe: 'Base URL the target uses to reach the callback receiver (tunnel, container network)' })
         .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
         .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' })
         .option('bundled-auth', { type: 'boolean', default: false, describe: 'Bundled server only: start it in SMART Backend Services mode with two generated clients (runs the auth scenarios)' }),
@@ -43,6 +47,13 @@ export function registerRun(y: Argv): Argv {
         } catch (e) {
           throw new CliError((e as Error).message, EXIT.usage);
         }
+      }
+      let callback: CallbackRunOptions;
+      try {
+        const publicUrl = argv['callback-public-url'];
+        callback = { listen: parseListenAddress(argv['callback-listen']), ...(publicUrl ? { publicUrl: parsePublicUrl(publicUrl) } : {}) };
+      } catch (e) {
+        throw new CliError((e as Error).message, EXIT.usage);
       }
       const controller = new AbortController();
       const onSignal = (): void => {
@@ -75,6 +86,7 @@ export function registerRun(y: Argv): Argv {
           ...(argv['bundled-auth'] ? { bundledAuth: {} } : {}),
           write: writeOut,
           color: shouldColor(process.stdout),
+          callback,
           signal: controller.signal,
         });
         switch (outcome.kind) {
