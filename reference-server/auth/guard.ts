@@ -1,8 +1,8 @@
 /**
  * Auth mode's gate in front of the route handlers. Kick-offs and every other FHIR interaction,
  * status polls, cancels, redirect results and (when `requiresAccessToken`) export files demand a
- * valid bearer token (401 otherwise, with `WWW-Authenticate`); a kick-off also needs a system
- * read scope (403). A job belongs to the client whose kick-off created it: another client's token
+ * valid bearer token (401 otherwise, with `WWW-Authenticate`); a kick-off also needs system read
+ * scopes covering the types it exports (403 otherwise, AUTH-06). A job belongs to the client whose kick-off created it: another client's token
  * gets 404 on its status URL, files and result, exactly as an unknown URL does.
  * Open: /metadata, discovery, the token endpoint, and capability URLs (search output files).
  */
@@ -11,7 +11,7 @@ import type { Handler, RequestContext } from '../context.js';
 import { sendJson } from '../http-util.js';
 import { OUTPUT_PATTERN, RESULT_PATTERN } from '../interaction/paths.js';
 import { authRuntimeOf, type AuthRuntime } from './auth-runtime.js';
-import { allowsExport } from './scopes.js';
+import { checkExportScopes } from './scopes.js';
 import { SMART_CONFIGURATION_PATTERN, TOKEN_PATTERN } from './token-endpoint.js';
 
 type Protection = 'open' | 'kickoff' | 'interaction' | 'status' | 'cancel' | 'file' | 'result';
@@ -89,6 +89,13 @@ function checkOwner(ctx: RequestContext, runtime: AuthRuntime, protection: Prote
   return false;
 }
 
+/** The `_type`s of a GET kick-off; undefined (every type) for POST, whose Parameters body is the handler's to read. */
+function requestedTypes(ctx: RequestContext): string[] | undefined {
+  if (ctx.req.method !== 'GET') return undefined;
+  const types = ctx.url.searchParams.getAll('_type').flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  return types.length ? types : undefined;
+}
+
 /** After a kick-off answered 202, the job named by its Content-Location belongs to the caller. */
 function recordOwner(ctx: RequestContext, runtime: AuthRuntime, caller: Caller): void {
   const location = ctx.res.getHeader('content-location');
@@ -113,10 +120,8 @@ export function guardHandler(pattern: RegExp, method: string, handler: Handler):
     if (protection === 'file' && !runtime.config.requiresAccessToken) return handler(ctx);
     const caller = authenticate(ctx, runtime, protection);
     if (caller === undefined) return;
-    if (protection === 'kickoff' && !allowsExport(caller.scopes)) {
-      const challenge = `Bearer ${REALM}, error="insufficient_scope", scope="system/*.read"`;
-      return sendRefusal(ctx, 403, challenge, 'the access token has no system-level read scope (e.g. system/*.read), which $export needs');
-    }
+    const uncovered = protection === 'kickoff' ? checkExportScopes(caller.scopes, requestedTypes(ctx)) : undefined;
+    if (uncovered !== undefined) return sendRefusal(ctx, 403, `Bearer ${REALM}, error="insufficient_scope", scope="system/*.read"`, uncovered);
     if (!checkOwner(ctx, runtime, protection, caller)) return;
     await handler(ctx);
     if (protection === 'kickoff' || protection === 'interaction') recordOwner(ctx, runtime, caller);

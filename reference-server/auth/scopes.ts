@@ -39,7 +39,18 @@ export function grantScopes(requested: string, allowed: readonly string[]): stri
     });
 }
 
-/** True when some scope lets the client read and search at system level (what $export needs). */
-export function allowsExport(scopes: readonly string[]): boolean {
-  return scopes.map(parseScope).some((s) => s !== undefined && s.context === 'system' && s.letters.has('r') && s.letters.has('s'));
+const canExport = (s: ParsedScope | undefined): s is ParsedScope => s !== undefined && s.context === 'system' && s.letters.has('r') && s.letters.has('s');
+
+/**
+ * Why the scopes do not cover an export of `types` (undefined: every type), or undefined when
+ * they do. An export holds only what the client may read (AUTH-06): rather than trim the output,
+ * this server refuses a kick-off whose types are not all covered by system read+search scopes.
+ */
+export function checkExportScopes(scopes: readonly string[], types: readonly string[] | undefined): string | undefined {
+  const readable = scopes.map(parseScope).filter(canExport);
+  if (readable.length === 0) return 'the access token has no system-level read scope (e.g. system/*.read), which $export needs';
+  if (readable.some((s) => s.type === '*')) return undefined;
+  if (types === undefined) return `the access token's scopes (${scopes.join(' ')}) cover only some types; name them in _type or ask for system/*.read`;
+  const missing = types.filter((t) => !readable.some((s) => s.type === t));
+  return missing.length ? `the access token's scopes (${scopes.join(' ')}) do not cover ${missing.join(', ')}` : undefined;
 }

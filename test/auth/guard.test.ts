@@ -62,6 +62,19 @@ describe('auth mode: what needs a token', () => {
     expect(res.challenge).toContain('insufficient_scope');
   });
 
+  it('refuses an export of types the scopes do not cover (AUTH-06), and accepts one they cover', async () => {
+    const clock = createFakeClock();
+    const { baseUrl } = await startServer({ clock, auth: { clients: [{ clientId: CLIENT_A.clientId, jwks: { keys: [CLIENT_A.publicJwk] }, scopes: ['system/Patient.rs'] }] } });
+    const token = await getToken(baseUrl, CLIENT_A, clock.now(), 'system/Patient.rs');
+    const everything = await call(`${baseUrl}/$export`, bearer(token, ASYNC));
+    expect(everything.status).toBe(403);
+    expect(everything.body).toContain('name them in _type');
+    const mixed = await call(`${baseUrl}/$export?_type=Patient,Observation`, bearer(token, ASYNC));
+    expect(mixed.status).toBe(403);
+    expect(mixed.body).toContain('do not cover Observation');
+    expect((await call(`${baseUrl}/$export?_type=Patient`, bearer(token, ASYNC))).status).toBe(202);
+  });
+
   it('protects status, DELETE and files (requiresAccessToken true in the manifest) and serves them with the token', async () => {
     const { baseUrl, clock, a } = await serve();
     const { statusUrl, manifest } = await finishedExport(baseUrl, clock, a);

@@ -14,6 +14,7 @@ const AUTH_SCENARIOS = [
   'auth.files-follow-requires-access-token',
   'auth.malformed-token-refused',
   'auth.other-client-refused',
+  'auth.redirect-result-protected',
   'auth.status-and-cancel-need-token',
 ];
 
