@@ -68,6 +68,10 @@ function evaluate(check: Check, res: HttpResponse, body: () => ParsedBody): { su
     return { subject, outcome: { ...none, actual: parsed.reason } };
   }
   const matches = resolvePointer(parsed.value, pointer);
+  if (matches.length === 0 && pointer.includes('*') && expandsToNothing(parsed.value, pointer)) {
+    // "Every element satisfies it" holds for no elements: an empty output array is not a failure.
+    return { subject, outcome: { passed: true, expected: 'each element matching (there are none)', actual: 'no elements' } };
+  }
   if (matches.length === 0) return { subject, outcome: applyMatchers(undefined, check, optional) };
   const results = matches.map((m) => ({ m, r: applyMatchers(m.value, check, optional) }));
   const failing = results.filter((x) => !x.r.passed);
@@ -101,4 +105,12 @@ export function statusMatches(status: number, m: StatusMatcher): boolean {
 
 function matchStatus(status: number, m: StatusMatcher): MatchOutcome {
   return { passed: statusMatches(status, m), expected: describeStatus(m), actual: String(status) };
+}
+
+/** True when the part of `pointer` before its first `*` names an existing, empty array or object. */
+function expandsToNothing(doc: unknown, pointer: string): boolean {
+  const prefix = pointer.slice(0, pointer.indexOf('/*'));
+  const container = resolvePointer(doc, prefix)[0]?.value;
+  if (Array.isArray(container)) return container.length === 0;
+  return container !== null && typeof container === 'object' && Object.keys(container).length === 0;
 }

@@ -36,7 +36,7 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
     id: step.id, outcome, ...(reason ? { reason } : {}), durationMs: ctx.clock.now() - started, checks,
   });
   const iterations = forEachBindings(step, state);
-  if (typeof iterations === 'string') return finish('errored', iterations);
+  if (iterations.length === 0) return finish('skipped', `nothing to iterate: ${step.forEach?.in ?? ''} is empty or was not captured`);
   const repeatGap = step.repeat?.interval ? parseDuration(step.repeat.interval) ?? 0 : 0;
   for (const [index, binding] of iterations.entries()) {
     if (step.repeat && index > 0 && repeatGap > 0) await ctx.clock.sleep(repeatGap, state.signal);
@@ -145,12 +145,12 @@ function resolveCheckVariables(check: Check, vars: Variables, claimedTags: Reado
 }
 
 /** The list of iterations: one unbound run, or one per item of the `forEach` list. */
-function forEachBindings(step: Step, state: ScenarioState): Binding[] | string {
+function forEachBindings(step: Step, state: ScenarioState): Binding[] {
   if (step.repeat) return Array.from({ length: step.repeat.count }, () => undefined);
   if (!step.forEach) return [undefined];
   const { in: listName, as, max = DEFAULT_FOREACH_MAX } = step.forEach;
   const value = state.vars.get(listName);
-  if (value === undefined) return `forEach: variable '${listName}' was not captured`;
+  if (value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.slice(0, max).map((v) => ({ name: as, value: v }));
 }
