@@ -28,10 +28,13 @@ export function computeCoverage(catalogue: Catalogue, scenarios: readonly Scenar
   const cited = new Map<string, Set<string>>();
   for (const s of scenarios) {
     for (const step of s.steps) {
-      for (const check of [...(step.expect ?? []), ...(step.poll?.expect ?? [])]) {
-        const set = cited.get(check.requirement) ?? new Set<string>();
+      const checked = [...(step.expect ?? []), ...(step.poll?.expect ?? [])].map((c) => c.requirement);
+      // waitCallback and poll.longPoll make a built-in check citing their `requirement`.
+      const builtIn = [step.waitCallback?.requirement, step.poll?.longPoll?.requirement].filter((r): r is string => r !== undefined);
+      for (const requirement of [...checked, ...builtIn]) {
+        const set = cited.get(requirement) ?? new Set<string>();
         set.add(s.id);
-        cited.set(check.requirement, set);
+        cited.set(requirement, set);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeSuites, writeSuite } from '../unit/scenario-fixtures.js';
+import { computeCoverage } from '../../src/app/coverage.js';
 import { loadPlan } from '../../src/app/load-plan.js';
 
 const CATALOGUE = `requirements:
@@ -80,6 +81,13 @@ describe('callbacks, waitCallback and poll.longPoll in scenario files', () => {
     const scenario = plan.scenarios[0];
     expect(scenario?.callbacks).toEqual({ callbackUrl: {}, failingUrl: { respond: 500 } });
     expect(scenario?.steps[2]?.waitCallback).toEqual({ for: 'callbackUrl', requirement: 'CALLBACK-02', timeout: '5s', settle: '500ms', after: 'poll' });
+  });
+
+  it('coverage counts the requirements that waitCallback and longPoll cite', () => {
+    const plan = loadPlan({ suitesDir: writeSuite({ 'demo/cb.yaml': VALID }, CATALOGUE).dir });
+    if (!plan.ok) throw new Error('expected a plan');
+    const covered = computeCoverage(plan.catalogue, plan.scenarios).requirements.filter((r) => r.status === 'covered').map((r) => r.id);
+    expect(covered).toEqual(['KICKOFF-02', 'CALLBACK-02', 'CALLBACK-03', 'LONGPOLL-01']);
   });
 
   it('refuses a waitCallback for an endpoint the scenario does not declare', () => {
