@@ -66,8 +66,11 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     capabilities.delete('group-export');
     missing.set('group-export', 'no groupId in the target profile (set groupId: to the Group to export)');
   }
+  // GET kick-off is required before v4 and refused by v4; POST is required by v4 and optional before
+  // (the bundled reference server offers it).
   if (tags.has('bulk-v4')) capabilities.add('post-kickoff');
   else capabilities.add('get-kickoff');
+  if (input.bundled) capabilities.add('post-kickoff');
   if (!capabilities.has('post-kickoff') && !missing.has('post-kickoff')) {
     missing.set('post-kickoff', 'POST kick-off is optional before Bulk Data v4; declare it in capabilities: to test it');
   }

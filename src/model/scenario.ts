@@ -231,6 +231,11 @@ export interface Step {
   repeat?: { count: number; interval?: string };
   expect?: Check[];
   capture?: Record<string, Capture>;
+  /**
+   * A 429 answer is normally waited out (Retry-After honoured) and the request sent again, since
+   * throttling is pacing, not a verdict; `check` judges the 429 itself (tests of 429 behaviour).
+   */
+  on429?: 'retry' | 'check';
   /** Run even when an earlier step failed (clean-up, e.g. DELETE). Never blocks later steps. */
   always?: boolean;
   /** Credentials of the request (see STEP_AUTH_MODES). */

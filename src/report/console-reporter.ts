@@ -64,7 +64,18 @@ function formatDetails(scenario: ScenarioResult): string[] {
   if (scenario.outcome === 'errored') lines.push(...indent(`error: ${escapeControls(describeErrorReason(scenario))}`));
   else if (scenario.reason) lines.push(...indent(`reason: ${escapeControls(scenario.reason)}`));
   const checks = scenario.outcome === 'warned' ? listWarningChecks(scenario) : listMissedChecks(scenario);
-  for (const check of checks) lines.push(...describeCheck(check));
+  // The same miss on every poll is one finding: show it once, with how often it was seen.
+  const seen = new Map<string, { check: CheckResult; count: number }>();
+  for (const check of checks) {
+    const key = `${check.requirement}\u0000${check.subject}\u0000${check.expected}\u0000${check.actual}`;
+    const entry = seen.get(key);
+    if (entry) entry.count++;
+    else seen.set(key, { check, count: 1 });
+  }
+  for (const { check, count } of seen.values()) {
+    lines.push(...describeCheck(check));
+    if (count > 1) lines.push(...indent(`  (the same on ${count} responses)`));
+  }
   for (const step of listUnfinishedSteps(scenario)) lines.push(...indent(escapeControls(describeStep(step))));
   return lines;
 }

@@ -53,8 +53,15 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
   } finally {
     clearTimeout(timer);
   }
-  const outcome = rollUpSteps(steps);
-  const reason = steps.find((s) => s.outcome === outcome && s.reason)?.reason;
+  const rolled = rollUpSteps(steps);
+  // A "pass" in which no check applied verified nothing (e.g. every check is for a mode the target
+  // does not claim): say so instead of counting it as conformance.
+  const verifiedNothing = rolled === 'passed' && steps.every((s) => s.checks.length === 0);
+  const outcome = verifiedNothing ? 'skipped' : rolled;
+  const found = steps.find((s) => s.outcome === outcome && s.reason);
+  const reason = verifiedNothing
+    ? `no check applied to this target (claims: ${[...ctx.claims.tags].join(', ')}), so nothing was verified`
+    : found?.reason === undefined ? undefined : `step ${found.id}: ${found.reason}`;
   return {
     id: scenario.id,
     title: scenario.title,
@@ -62,7 +69,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
     file: scenario.file,
     requirements: scenario.requirements,
     outcome,
-    ...(reason ? { reason: `step ${steps.find((s) => s.reason === reason)?.id}: ${reason}` } : {}),
+    ...(reason ? { reason } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: ctx.clock.now() - started,
     steps,

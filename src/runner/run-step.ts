@@ -10,6 +10,7 @@ import { rollUpChecks } from './outcome.js';
 import { resolvePollPolicy } from './poll-policy.js';
 import { pollUntilDone } from './poll.js';
 import { parseDuration } from '../util/duration.js';
+import { sendPastThrottling } from './throttle.js';
 import { interpolate, type Variables } from './variables.js';
 import { runWaitCallbackStep } from '../callbacks/wait-callback-step.js';
 import { pollHoldingRequests } from '../longpoll/long-poll.js';
@@ -99,7 +100,11 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       }
       final = result.response;
     } else {
-      const result = await exchangeOf();
+      const sentPast = step.on429 === 'check'
+        ? { kind: 'sent' as const, result: await exchangeOf() }
+        : await sendPastThrottling(exchangeOf, { clock: ctx.clock, signal: state.signal, maxWaitMs: ctx.pollPolicy.maxIntervalMs });
+      if (sentPast.kind === 'throttled') return finish('errored', sentPast.reason);
+      const result = sentPast.result;
       if (!result.ok) return finish('errored', result.error);
       final = result.response;
     }

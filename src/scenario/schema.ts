@@ -195,6 +195,7 @@ const step = {
     expect: checks,
     capture,
     always: { type: 'boolean' },
+    on429: { enum: ['retry', 'check'] },
     auth: { enum: [...STEP_AUTH_MODES] },
     onlyIf: {
       type: 'object', additionalProperties: false, required: ['variable', 'equals'],

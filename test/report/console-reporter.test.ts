@@ -78,3 +78,16 @@ describe('createConsoleReporter', () => {
     expect(await runConsole()).not.toContain('> GET');
   });
 });
+
+describe('repeated misses', () => {
+  it('shows the same miss on several responses once, with the count', async () => {
+    const { formatScenarioLines } = await import('../../src/report/console-reporter.js');
+    const { warnedScenario } = await import('./fixtures.js');
+    const miss = warnedScenario.checks.find((c) => !c.passed);
+    if (!miss) throw new Error('fixture has no missed check');
+    const scenario = { ...warnedScenario, checks: [miss, { ...miss, exchange: 7 }, { ...miss, exchange: 8 }], steps: [] };
+    const lines = formatScenarioLines(scenario);
+    expect(lines.filter((l) => l.includes(miss.requirement) && l.includes('(SHOULD)')).length).toBe(1);
+    expect(lines.join('\n')).toContain('(the same on 3 responses)');
+  });
+});
