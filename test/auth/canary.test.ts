@@ -28,7 +28,7 @@ write('b.jwk.json', JSON.stringify(bJwk));
 write('a.jwks.json', JSON.stringify({ keys: [CLIENT_A.publicJwk] }));
 write('b.pub.pem', createPublicKey(CLIENT_B.privateKey).export({ format: 'pem', type: 'spki' }).toString());
 const clients = write('clients.yaml', [
-  'tokenLifetime: 3s',
+  'tokenLifetime: 5s',
   `tokenPrefix: ${tokenPrefix}`,
   'clients:',
   `  - { clientId: ${CLIENT_A.clientId}, jwksFile: a.jwks.json }`,

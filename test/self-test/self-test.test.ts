@@ -15,7 +15,7 @@ const observed: Record<string, FaultExpectation> = {};
 async function finishedRun(faults: string[], retryAfterSeconds = 0, auth = false): Promise<{ run: RunResult; exitCode: number; output: string }> {
   const { outcome, output } = await runBundled({
     bundled: { faults, jobDurationMs: 200, retryAfter: { form: 'seconds', seconds: retryAfterSeconds } },
-    ...(auth ? { bundledAuth: { tokenLifetimeSeconds: 2 } } : {}),
+    ...(auth ? { bundledAuth: { tokenLifetimeSeconds: 6 } } : {}),
   });
   if (outcome.kind !== 'finished') throw new Error(`run did not finish: ${JSON.stringify(outcome)}`);
   return { run: outcome.run, exitCode: outcome.exitCode, output };
