@@ -17,10 +17,11 @@ export function validateAgainstSchema(kind: keyof typeof validators, source: Yam
   return simplify(validate.errors ?? []).map((e) => toDiagnostic(e, source));
 }
 
-/** Drop the per-branch noise under a failed `oneOf`; keep the oneOf error itself. */
+/** Drop the per-branch noise under a failed `oneOf` (keeping the oneOf error itself) and the if/then summary. */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
-  return errors.filter((e) => !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  // A failed if/then reports the `then` errors themselves plus a vague 'must match "then" schema'.
+  return errors.filter((e) => e.keyword !== 'if' && !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
 }
 
 function toPath(instancePath: string): DataPath {
