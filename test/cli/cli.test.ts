@@ -16,8 +16,9 @@ describe('run against the bundled server (npm start)', () => {
     const r = await runCli(['run', '--reports', reports]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\d+ scenarios: \d+ passed, 0 failed, 0 warned, 0 errored, \d+ skipped/);
-    // Only the auth scenarios skip: the bundled server runs without SMART unless --bundled-auth.
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('SKIP') && !/^SKIP {2}auth\.\S+ .*requires smart/.test(l))).toEqual([]);
+    // Only two kinds of scenario skip: auth (the bundled server runs without SMART unless
+    // --bundled-auth) and Bulk Data v4 ones (it is judged as v2; the self-test also runs it as v4).
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('SKIP') && !/^SKIP {2}auth\.\S+ .*requires smart/.test(l) && !/requires bulk-v4/.test(l))).toEqual([]);
     const junit = parseXml(readFileSync(path.join(reports, 'junit.xml'), 'utf8'));
     const cases = findAll(junit, 'testcase');
     expect(cases.length).toBeGreaterThan(0);
@@ -42,8 +43,10 @@ describe('run --target against serve --fault', () => {
       expect(r.stdout).toMatch(/expected: status 202/);
       expect(r.stdout).toMatch(/actual:\s+200/);
       const junit = parseXml(readFileSync(path.join(tmp, 'fault', 'junit.xml'), 'utf8'));
+      // Every scenario that DELETEs a running job sees the 200; each failure names CANCEL-01.
       const failures = findAll(junit, 'failure');
-      expect(failures).toHaveLength(1);
+      expect(failures.length).toBeGreaterThanOrEqual(1);
+      for (const f of failures) expect(f.attributes['message']).toContain('CANCEL-01');
     } finally {
       server.child.kill('SIGTERM');
     }
@@ -114,7 +117,7 @@ describe('errors are clear, classified and never stack traces', () => {
     await new Promise<void>((resolve) => listener.close(() => resolve()));
     expect(connections).toBe(0);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.yaml:7:5: at steps\[0\]: unknown key 'expcet' \(allowed: id, title, request, poll, repeat, forEach, expect, capture, always\)/);
+    expect(r.stderr).toMatch(/broken\.yaml:7:5: at steps\[0\]: unknown key 'expcet' \(allowed: id, title, /);
     expect(r.stderr).toContain('nothing was sent');
     noStackTrace(r.stderr);
   });

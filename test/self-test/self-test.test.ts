@@ -33,6 +33,16 @@ describe('self-test: the suite against its own reference server', () => {
     expect(run.scenarios.length).toBeGreaterThan(0);
   });
 
+  it('passes every scenario on the clean server in its Bulk Data 4.0 shape, judged as bulk-v4', async () => {
+    const { outcome, output } = await runBundled({ profileTags: ['bulk-v4'], bundled: { bulkVersion: 'v4', jobDurationMs: 200, retryAfter: { form: 'seconds', seconds: 0 } } });
+    if (outcome.kind !== 'finished') throw new Error(JSON.stringify(outcome));
+    const notPassed = outcome.run.scenarios.filter((s) => s.outcome !== 'passed' && !(s.outcome === 'skipped' && s.reason));
+    expect(notPassed.map((s) => `${s.id}: ${s.outcome}`), output).toEqual([]);
+    // The v4-only scenarios really ran.
+    expect(outcome.run.scenarios.find((s) => s.id === 'kickoff.maximum-file-size')?.outcome).toBe('passed');
+    expect(outcome.exitCode).toBe(0);
+  });
+
   it('has an expected row for every fault, and no row for a fault that does not exist', () => {
     expect(Object.keys(matrix).sort()).toEqual(FAULTS.map((f) => f.name).sort());
   });
