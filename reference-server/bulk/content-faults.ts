@@ -12,6 +12,8 @@ import type { ExportLevel } from './export-params.js';
 export interface ContentFaultInput {
   faults: FaultSet;
   level: ExportLevel;
+  /** The export is limited to some types by _type (fewer than every type on offer). */
+  typesLimited: boolean;
   dataset: DatasetOptions;
   data: SelectedData;
 }
@@ -63,6 +65,7 @@ export function applyContentFaults(input: ContentFaultInput): void {
   }
   // Fault MAN-05: a deleted resource also appears in the output.
   if (faults.has('deleted-also-in-output')) resurrectDeleted(input);
-  // Fault FILE-06: a patient-tied Binary in a Patient- or Group-level export.
-  if (faults.has('binary-in-patient-export') && input.level !== 'system') data.output.set('Binary', [BINARY]);
+  // Fault FILE-06: a patient-tied Binary in a Patient- or Group-level export. Only when the export
+  // is not limited by _type, so the fault breaks FILE-06 alone (with _type it would break KICKOFF-16 too).
+  if (faults.has('binary-in-patient-export') && input.level !== 'system' && !input.typesLimited) data.output.set('Binary', [BINARY]);
 }

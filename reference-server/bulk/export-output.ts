@@ -8,7 +8,7 @@ import type { ExportJob } from '../context.js';
 import type { FaultSet } from '../faults/fault-set.js';
 import { formatFhirInstant } from '../fhir-time.js';
 import { buildOperationOutcome } from '../operation-outcome.js';
-import type { DeletedResource } from '../synthetic-data.js';
+import { EXPORT_TYPES, PATIENT_COMPARTMENT_TYPES, type DeletedResource } from '../synthetic-data.js';
 import { applyContentFaults } from './content-faults.js';
 import { selectExportData } from './export-data.js';
 import { splitLines } from './file-split.js';
@@ -68,7 +68,8 @@ function computeExportOutput(job: ExportJob, config: OutputConfig): ExportOutput
   if (payload.failure !== undefined) return { output: [], error: [], deleted: [], failure: payload.failure };
   const dataset = { patientCount: config.patientCount, transactionTime: job.createdAt };
   const data = selectExportData(payload, dataset);
-  applyContentFaults({ faults, level: payload.level, dataset, data });
+  const offered = payload.level === 'system' ? EXPORT_TYPES : PATIENT_COMPARTMENT_TYPES;
+  applyContentFaults({ faults, level: payload.level, typesLimited: payload.types.length < offered.length, dataset, data });
   // Fault KICKOFF-13: _maximumFileSize is accepted but files are not split.
   const max = faults.has('maximum-file-size-ignored') ? undefined : payload.maxFileSize;
   const output: ExportFile[] = [];

@@ -32,8 +32,8 @@ function formatJobProgress(ctx: RequestContext, job: InteractionJob): string {
 }
 
 function sendRunning(ctx: RequestContext, job: InteractionJob): void {
-  // Fault STATUS-07: 200 while the job still runs.
-  if (ctx.state.config.faults.has('interaction-status-200-while-running')) {
+  // Fault STATUS-07 (the Bundle pattern's in-progress rule): 200 while a Bundle-mode job still runs.
+  if (ctx.state.config.faults.has('interaction-status-200-while-running') && job.payload.mode === 'bundle') {
     sendInformation(ctx.res, 200, 'the job is still running', NO_STORE);
     return;
   }

@@ -112,7 +112,6 @@ function checkCheck(c: Obj, path: DataPath, at: (p: DataPath, m: string, k?: str
   if (subjects[0] === 'status') {
     if (matchers.length) at(path, `a status check holds its matcher in 'status'; remove ${matchers.join(', ')}`, matchers[0]);
     if ('optional' in c) at(path, 'a status check cannot be optional', 'optional');
-    if ('when' in c) at(path, "a status check cannot have 'when'", 'when');
   } else if (matchers.length === 0) {
     at(path, `a ${subjects[0]} check needs at least one matcher (${MATCHER_KEYS.join(', ')})`);
   }

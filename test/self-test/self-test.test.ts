@@ -60,7 +60,7 @@ describe('self-test: the suite against its own reference server', () => {
       }
       expect(run.scenarios.filter((s) => s.outcome === 'errored').map((s) => `${s.id}: ${s.reason}`)).toEqual([]);
       for (const scenario of run.scenarios.filter((s) => s.outcome === 'failed' || s.outcome === 'warned')) {
-        expect(scenario.requirements).toContain(requirement);
+        expect(scenario.requirements, `${scenario.id} ${scenario.outcome} under this fault but does not cite ${requirement}`).toContain(requirement);
         const severity = scenario.outcome === 'failed' ? 'failure' : 'warning';
         const broken = scenario.checks.filter((c) => !c.passed && c.severity === severity).map((c) => c.requirement);
         expect(broken, `${scenario.id} should ${scenario.outcome === 'failed' ? 'fail' : 'warn'} on ${requirement}`).toContain(requirement);
