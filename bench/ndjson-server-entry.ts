@@ -6,33 +6,12 @@
  *
  *   node dist/bench/ndjson-server-entry.js <patientCount>
  */
-import { startReferenceServer } from '../reference-server/index.js';
+import { serveAsChild } from './serve-child.js';
 
-async function main(): Promise<void> {
-  const patientCount = Number(process.argv[2] ?? '100000');
-  const server = await startReferenceServer({
-    host: '127.0.0.1',
-    port: 0,
-    jobDurationMs: 0,
-    pacing: false,
-    retryAfter: { form: 'seconds', seconds: 0 },
-    patientCount,
-  });
-  process.stdout.write(`listening ${server.baseUrl}\n`);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void server.close().finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.resume();
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`NDJSON bench server failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+const patientCount = Number(process.argv[2] ?? '100000');
+serveAsChild('NDJSON bench server', {
+  jobDurationMs: 0,
+  pacing: false,
+  retryAfter: { form: 'seconds', seconds: 0 },
+  patientCount,
 });

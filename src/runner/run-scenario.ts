@@ -63,11 +63,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
     ? `no check applied to this target (claims: ${[...ctx.claims.tags].join(', ')}), so nothing was verified`
     : found?.reason === undefined ? undefined : `step ${found.id}: ${found.reason}`;
   return {
-    id: scenario.id,
-    title: scenario.title,
-    area: scenario.area,
-    file: scenario.file,
-    requirements: scenario.requirements,
+    ...identify(scenario),
     outcome,
     ...(reason ? { reason } : {}),
     startedAt: new Date(started).toISOString(),
@@ -84,11 +80,7 @@ function notRun(scenario: Scenario, ctx: RunContext, unmet: { capability: Capabi
   const demanded = unmet.filter((u) => ctx.required.has(u.capability));
   const reasons = (demanded.length ? demanded : unmet).map((u) => `requires ${u.capability}: ${u.reason}`).join('; ');
   return {
-    id: scenario.id,
-    title: scenario.title,
-    area: scenario.area,
-    file: scenario.file,
-    requirements: scenario.requirements,
+    ...identify(scenario),
     outcome: demanded.length ? 'failed' : 'skipped',
     reason: demanded.length ? `${reasons} (demanded by --require)` : reasons,
     startedAt: new Date(ctx.clock.now()).toISOString(),
@@ -120,4 +112,9 @@ function initialVariables(scenario: Scenario, ctx: RunContext): Map<string, stri
   for (const [k, v] of Object.entries(ctx.variables)) vars.set(k, v);
   vars.set('baseUrl', ctx.baseUrl);
   return vars;
+}
+
+/** What names a scenario in its result. */
+function identify(scenario: Scenario): Pick<ScenarioResult, 'id' | 'title' | 'area' | 'file' | 'requirements'> {
+  return { id: scenario.id, title: scenario.title, area: scenario.area, file: scenario.file, requirements: scenario.requirements };
 }
