@@ -93,13 +93,13 @@ function tryJson(text: string): unknown {
 
 export function describeStatus(m: StatusMatcher): string {
   if (typeof m === 'number') return String(m);
-  if (Array.isArray(m)) return m.length === 1 ? String(m[0]) : `one of ${m.join(', ')}`;
+  if (Array.isArray(m)) return m.length === 1 && m[0] !== undefined ? describeStatus(m[0]) : `one of ${m.map((x) => describeStatus(x)).join(', ')}`;
   return `between ${m.between[0]} and ${m.between[1]}`;
 }
 
 export function statusMatches(status: number, m: StatusMatcher): boolean {
   if (typeof m === 'number') return status === m;
-  if (Array.isArray(m)) return m.includes(status);
+  if (Array.isArray(m)) return m.some((x) => statusMatches(status, x));
   return status >= m.between[0] && status <= m.between[1];
 }
 

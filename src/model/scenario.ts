@@ -40,7 +40,9 @@ export interface Catalogue {
 }
 
 /** A status code matcher: one code, a list of codes, or a range. */
-export type StatusMatcher = number | number[] | { between: [number, number] };
+/** A status code matcher: one code, a range, or a list mixing codes and ranges (202 or any 4XX). */
+export type StatusRange = { between: [number, number] };
+export type StatusMatcher = number | StatusRange | (number | StatusRange)[];
 
 /** Value matchers; several in one check must all hold. */
 export interface ValueMatchers {

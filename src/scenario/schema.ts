@@ -22,14 +22,16 @@ export const MATCHER_KEYS = [
   'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson', 'schema',
 ] as const;
 
+const statusRange = {
+  type: 'object', additionalProperties: false, required: ['between'],
+  properties: { between: { type: 'array', items: statusCode, minItems: 2, maxItems: 2 } },
+} as const;
+
 const statusMatcher = {
   oneOf: [
     statusCode,
-    { type: 'array', items: statusCode, minItems: 1 },
-    {
-      type: 'object', additionalProperties: false, required: ['between'],
-      properties: { between: { type: 'array', items: statusCode, minItems: 2, maxItems: 2 } },
-    },
+    { type: 'array', items: { oneOf: [statusCode, statusRange] }, minItems: 1 },
+    statusRange,
   ],
 } as const;
 

@@ -77,7 +77,8 @@ function describeBranches(schema: unknown): string {
   if (!Array.isArray(schema)) return 'see the scenario reference';
   return schema
     .map((branch: unknown) => {
-      const b = branch as { type?: unknown; items?: { type?: unknown }; required?: unknown };
+      const b = branch as { type?: unknown; items?: { type?: unknown; oneOf?: unknown }; required?: unknown };
+      if (b.type === 'array' && b.items?.oneOf) return `a list of (${describeBranches(b.items.oneOf).replace(', or ', ' or ')})`;
       if (b.type === 'array') return `a list of ${String(b.items?.type ?? 'values')}`;
       if (b.type === 'object' && Array.isArray(b.required)) return `{ ${b.required.join(', ')}: ... }`;
       return String(b.type ?? 'value');

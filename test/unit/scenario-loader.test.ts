@@ -147,7 +147,7 @@ describe('schema problems', () => {
     const { ds } = load(text);
     expect(ds.map((d) => [d.line, d.column, d.message])).toEqual([
       [...Object.values(positionOf(text, '60 }')), "at steps[1].poll.timeout: must be string"],
-      [...Object.values(positionOf(text, '"200"')), 'at steps[1].expect[0].status: has none of the allowed forms: integer, or a list of integer, or { between: ... }'],
+      [...Object.values(positionOf(text, '"200"')), 'at steps[1].expect[0].status: has none of the allowed forms: integer, or a list of (integer or { between: ... }), or { between: ... }'],
     ]);
   });
 });
