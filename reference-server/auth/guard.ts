@@ -61,7 +61,7 @@ function authenticate(ctx: RequestContext, runtime: AuthRuntime, protection: Pro
   if (found.kind === 'valid') return found.token;
   // Fault AUTH-03: an expired token still works.
   if (found.kind === 'expired' && faults.has('expired-token-accepted')) return found.token;
-  // Fault AUTH-03: any Bearer value works, as a client the server does not know.
+  // Fault AUTH-03: every Bearer value works, as a client the server does not know.
   if (found.kind === 'unknown' && faults.has('unknown-token-accepted')) return { clientId: undefined, scopes: ['system/*.read'] };
   const why = found.kind === 'expired' ? 'the access token has expired' : 'the access token is not one this server issued (malformed or unknown)';
   sendRefusal(ctx, 401, `Bearer ${REALM}, error="invalid_token", error_description="${why}"`, why);

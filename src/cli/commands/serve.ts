@@ -10,7 +10,7 @@ export function registerServe(y: Argv): Argv {
     'Start the bundled reference server alone (Ctrl-C stops it)',
     (c) =>
       c
-        .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: any free port)' })
+        .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: a free port)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
         .option('fault', {
           type: 'string', array: true,
