@@ -9,7 +9,8 @@ export interface FaultExpectation {
   warned: string[];
   /** Server settings this fault needs (e.g. pacing faults need a real Retry-After to pace against). */
   /** `auth`: run against the bundled server in SMART auth mode (two clients; auth faults need it). */
-  server?: { retryAfterSeconds?: number; auth?: boolean };
+  /** `bulkVersion: v4`: run against the server's Bulk Data 4.0 shape, judged as bulk-v4 (v3/v4-only features). */
+  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4' };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,10 +22,15 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) out[name] = { failed: value.map(String), warned: [] };
     else if (value !== null && typeof value === 'object') {
-      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown } };
+      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       const seconds = v.server?.retryAfterSeconds;
-      const server = { ...(typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {}), ...(v.server?.auth === true ? { auth: true } : {}) };
+      if (v.server?.bulkVersion !== undefined && v.server.bulkVersion !== 'v4') throw new Error(`fault-matrix.yaml: ${name}: server.bulkVersion must be v4`);
+      const server = {
+        ...(typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {}),
+        ...(v.server?.auth === true ? { auth: true } : {}),
+        ...(v.server?.bulkVersion === 'v4' ? { bulkVersion: 'v4' as const } : {}),
+      };
       out[name] = { failed: list(v.failed), warned: list(v.warned), ...(Object.keys(server).length ? { server } : {}) };
     } else throw new Error(`fault-matrix.yaml: ${name}: expected a list or { failed, warned }`);
   }
@@ -41,7 +47,11 @@ export function writeFaultMatrix(matrix: Record<string, FaultExpectation>): void
   const header = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('#'));
   const rows = Object.keys(matrix).sort().map((name) => {
     const e = matrix[name] ?? { failed: [], warned: [] };
-    const settings = [e.server?.retryAfterSeconds === undefined ? '' : `retryAfterSeconds: ${e.server.retryAfterSeconds}`, e.server?.auth ? 'auth: true' : ''].filter(Boolean);
+    const settings = [
+      e.server?.retryAfterSeconds === undefined ? '' : `retryAfterSeconds: ${e.server.retryAfterSeconds}`,
+      e.server?.auth ? 'auth: true' : '',
+      e.server?.bulkVersion ? `bulkVersion: ${e.server.bulkVersion}` : '',
+    ].filter(Boolean);
     const server = settings.length ? `, server: { ${settings.join(', ')} }` : '';
     if (!e.warned.length && !server) return `${name}: [${e.failed.join(', ')}]`;
     return `${name}: { failed: [${e.failed.join(', ')}], warned: [${e.warned.join(', ')}]${server} }`;
