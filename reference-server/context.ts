@@ -12,6 +12,8 @@ import type { JobEvents } from './longpoll/job-events.js';
 export interface ExportJobPayload extends ExportParams {
   /** The full kick-off URL as received, made absolute. */
   requestUrl: string;
+  /** `Prefer: separate-export-status` was honoured (4.0 shape): polls answer 200 + X-Export-Status. */
+  separateExportStatus?: boolean;
 }
 
 export type ExportJob = Job<ExportJobPayload>;

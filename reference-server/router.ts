@@ -9,7 +9,8 @@ import { guardHandler } from './auth/guard.js';
 import { handleSmartConfiguration, handleTokenRequest, SMART_CONFIGURATION_PATTERN, TOKEN_PATTERN } from './auth/token-endpoint.js';
 import { handleFile } from './bulk/files.js';
 import { handleGroupKickoff, handleKickoff, handlePatientKickoff } from './bulk/kickoff.js';
-import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
+import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, MANIFEST_PAGE_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from './bulk/paths.js';
+import { handleManifestPage } from './bulk/manifest-pages.js';
 import { handleMetadata } from './capability.js';
 import type { Handler, ServerState } from './context.js';
 import { interactionHandler } from './interaction/kickoff.js';
@@ -38,6 +39,7 @@ const ROUTES: readonly Route[] = [
   { pattern: GROUP_EXPORT_PATTERN, methods: { GET: handleGroupKickoff, POST: handleGroupKickoff } },
   { pattern: STATUS_PATTERN, methods: { GET: handleAsyncStatus, DELETE: handleAsyncCancel } },
   { pattern: FILE_PATTERN, methods: { GET: handleFile } },
+  { pattern: MANIFEST_PAGE_PATTERN, methods: { GET: handleManifestPage } },
   { pattern: SYSTEM_PATTERN, methods: { POST: interactionHandler(parseBatch) } },
   { pattern: TYPE_PATTERN, methods: { GET: interactionHandler(parseSearch), POST: interactionHandler(parseCreate) } },
   { pattern: INSTANCE_PATTERN, methods: { GET: interactionHandler(parseRead) } },

@@ -6,7 +6,7 @@
  * gets 404 on its status URL, files and result, exactly as an unknown URL does.
  * Open: /metadata, discovery, the token endpoint, and capability URLs (search output files).
  */
-import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from '../bulk/paths.js';
+import { EXPORT_PATTERN, FILE_PATTERN, GROUP_EXPORT_PATTERN, MANIFEST_PAGE_PATTERN, PATIENT_EXPORT_PATTERN, STATUS_PATTERN } from '../bulk/paths.js';
 import type { Handler, RequestContext } from '../context.js';
 import { sendJson } from '../http-util.js';
 import { OUTPUT_PATTERN, RESULT_PATTERN } from '../interaction/paths.js';
@@ -14,7 +14,7 @@ import { authRuntimeOf, type AuthRuntime } from './auth-runtime.js';
 import { checkExportScopes } from './scopes.js';
 import { SMART_CONFIGURATION_PATTERN, TOKEN_PATTERN } from './token-endpoint.js';
 
-type Protection = 'open' | 'kickoff' | 'interaction' | 'status' | 'cancel' | 'file' | 'result';
+type Protection = 'open' | 'kickoff' | 'interaction' | 'status' | 'cancel' | 'file' | 'result' | 'manifest-page';
 
 const EXPORTS: readonly RegExp[] = [EXPORT_PATTERN, PATIENT_EXPORT_PATTERN, GROUP_EXPORT_PATTERN];
 const OPEN: readonly RegExp[] = [SMART_CONFIGURATION_PATTERN, TOKEN_PATTERN, OUTPUT_PATTERN, /^\/metadata$/];
@@ -27,6 +27,8 @@ function protectionOf(pattern: RegExp, method: string): Protection {
   if (OPEN.some((p) => p.source === pattern.source)) return 'open';
   if (pattern === STATUS_PATTERN) return method === 'DELETE' ? 'cancel' : 'status';
   if (pattern === FILE_PATTERN) return 'file';
+  // Manifest pages after the first are as protected as the status URL that serves the first.
+  if (pattern === MANIFEST_PAGE_PATTERN) return 'manifest-page';
   if (pattern === RESULT_PATTERN) return 'result';
   return EXPORTS.includes(pattern) ? 'kickoff' : 'interaction';
 }
@@ -73,7 +75,7 @@ function jobIdOf(ctx: RequestContext, protection: Protection): string | undefine
   const { exportJobs, interactionJobs } = ctx.state;
   const [key = ''] = ctx.pathParams;
   if (protection === 'status' || protection === 'cancel') return interactionJobs.get(key) !== undefined || exportJobs.get(key) !== undefined ? key : undefined;
-  if (protection === 'file') return exportJobs.getByFileKey(key)?.id;
+  if (protection === 'file' || protection === 'manifest-page') return exportJobs.getByFileKey(key)?.id;
   if (protection === 'result') return interactionJobs.getByFileKey(key)?.id;
   return undefined;
 }

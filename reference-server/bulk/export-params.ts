@@ -15,6 +15,7 @@ import {
   parseElements,
   parseFileSizes,
   parseInstants,
+  parseAllowPartialManifests,
   parseOutputFormat,
   parsePatients,
   parseTypeFilters,
@@ -51,6 +52,8 @@ export interface ExportParams {
   ignored: readonly string[];
   /** Set when the job must fail once it has run (an unprocessable `_typeFilter`). */
   failure: string | undefined;
+  /** `allowPartialManifests=true` (Bulk Data v3/v4; the 4.0 shape only): paged and partial manifests. */
+  allowPartialManifests?: boolean;
 }
 
 export interface InterpretContext {
@@ -61,6 +64,8 @@ export interface InterpretContext {
   patientCount: number;
   lenient: boolean;
   faults: FaultSet;
+  /** The server's Bulk Data shape: 'v4' also knows `allowPartialManifests` (v2 servers refuse it as unknown). */
+  bulkVersion?: 'v2' | 'v4';
 }
 
 const KNOWN = [
@@ -76,8 +81,12 @@ const KNOWN = [
   '_minimumFileSize',
 ];
 
+/** Parameters only the 4.0 shape knows (Bulk Data v3 added them). */
+const KNOWN_V4 = ['allowPartialManifests'];
+
 function checkUnknownParams(raw: readonly RawParam[], ctx: InterpretContext, notes: ParamNotes): Checked<null> {
-  for (const param of raw.filter((p) => !KNOWN.includes(p.name))) {
+  const known = ctx.bulkVersion === 'v4' ? [...KNOWN, ...KNOWN_V4] : KNOWN;
+  for (const param of raw.filter((p) => !known.includes(p.name))) {
     const message = `parameter "${param.name}" is not supported`;
     if (ctx.lenient) {
       notes.ignored.push(`${message}; it was ignored (${param.name}=${param.value})`);
@@ -111,6 +120,8 @@ export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretCo
   if (!associated.ok) return associated;
   const sizes = parseFileSizes(valuesOf('_maximumFileSize'), valuesOf('_minimumFileSize'));
   if (!sizes.ok) return sizes;
+  const partial = parseAllowPartialManifests(valuesOf('allowPartialManifests'));
+  if (!partial.ok) return partial;
   return {
     ok: true,
     value: {
@@ -128,6 +139,7 @@ export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretCo
       minFileSize: sizes.value.min,
       ignored: notes.ignored,
       failure: notes.failure,
+      ...(partial.value ? { allowPartialManifests: true } : {}),
     },
   };
 }

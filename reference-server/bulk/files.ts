@@ -8,6 +8,7 @@ import type { RequestContext } from '../context.js';
 import { FHIR_NDJSON, PLAIN_JSON, sendError } from '../http-util.js';
 import { acceptsGzip } from './content-coding.js';
 import { findExportFile, listExportOutput, renderNdjson, type ExportFile } from './export-output.js';
+import { isFileReady } from './manifest-pages.js';
 
 const NOT_FOUND = { status: 404, code: 'not-found', diagnostics: 'no export file at this URL (unknown, expired or deleted)' } as const;
 
@@ -15,7 +16,8 @@ function findFile(ctx: RequestContext): ExportFile | undefined {
   const { config, exportJobs } = ctx.state;
   const [fileKey = '', fileName = ''] = ctx.pathParams;
   const job = exportJobs.getByFileKey(fileKey);
-  if (job === undefined || exportJobs.phase(job) !== 'complete') return undefined;
+  // Files are ready once the job is complete, or (allowPartialManifests) once a manifest page lists them.
+  if (job === undefined || !isFileReady(ctx, job, fileName)) return undefined;
   const output = listExportOutput(job, config);
   // Fault FILE-01: the last output file listed in the manifest cannot be fetched.
   if (config.faults.has('output-file-404') && output.output.at(-1)?.name === fileName) return undefined;

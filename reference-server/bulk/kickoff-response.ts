@@ -43,9 +43,20 @@ function buildContentLocation(ctx: RequestContext, job: ExportJob): Record<strin
   return { 'Content-Location': `${ctx.baseUrl}${statusPath(job.id)}` };
 }
 
+/**
+ * `Preference-Applied` of a kick-off that honoured separate-export-status (KICKOFF-12, PREFER-10):
+ * both preferences, comma-joined. Other kick-offs send none (it is a MAY, PREFER-07).
+ */
+function buildPreferenceApplied(ctx: RequestContext, job: ExportJob): Record<string, string> {
+  if (job.payload.separateExportStatus !== true) return {};
+  // Fault PREFER-10: separate-export-status is honoured but Preference-Applied does not say so.
+  if (ctx.state.config.faults.has('separate-export-status-not-announced')) return { 'Preference-Applied': 'respond-async' };
+  return { 'Preference-Applied': 'respond-async, separate-export-status' };
+}
+
 /** 202 Accepted with the absolute status URL and an informational OperationOutcome. */
 export function sendAccepted(ctx: RequestContext, job: ExportJob): void {
-  const headers = { ...VARY, ...buildContentLocation(ctx, job) };
+  const headers = { ...VARY, ...buildContentLocation(ctx, job), ...buildPreferenceApplied(ctx, job) };
   // Fault KICKOFF-03: the 202 body is JSON but not an OperationOutcome.
   if (ctx.state.config.faults.has('kickoff-202-body-not-outcome')) {
     sendJson(ctx.res, 202, { status: 'accepted', job: job.id }, { contentType: PLAIN_JSON, headers });

@@ -93,7 +93,8 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     sendKickoffError(ctx, { status: 400, code: 'invalid', diagnostics });
     return;
   }
-  const params = interpretExportParams(raw.value, { ...scope, lenient: prefs.get('handling')?.value === 'lenient' });
+  const { bulkVersion } = ctx.state.config;
+  const params = interpretExportParams(raw.value, { ...scope, lenient: prefs.get('handling')?.value === 'lenient', bulkVersion });
   if (!params.ok) {
     sendKickoffError(ctx, params.error);
     return;
@@ -104,7 +105,9 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     sendKickoffError(ctx, callbackUrl.error);
     return;
   }
-  const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx) };
+  // Prefer: separate-export-status (Bulk Data v3/v4) is honoured by the 4.0 shape; v2 ignores it.
+  const separate = bulkVersion === 'v4' && prefs.has('separate-export-status');
+  const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx), ...(separate ? { separateExportStatus: true } : {}) };
   // Fault KICKOFF-02: complete synchronously and answer 200 with the manifest.
   if (ctx.state.config.faults.has('kickoff-200')) {
     sendManifestNow(ctx, payload);

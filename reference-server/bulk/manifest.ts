@@ -29,6 +29,8 @@ export interface BulkManifest {
   error?: ManifestItem[];
   outcome?: ManifestItem[];
   extension?: unknown;
+  /** The next manifest page (allowPartialManifests, manifest-pages.ts). */
+  link?: { relation: string; url: string }[];
 }
 
 export interface ManifestInput {

@@ -193,3 +193,13 @@ export function parseFileSizes(
   }
   return { ok: true, value: { max: max.value, min: min.value } };
 }
+
+/** `allowPartialManifests`: a FHIR boolean (`true` / `false`); repeated values must agree. */
+export function parseAllowPartialManifests(values: readonly string[]): Checked<boolean> {
+  const distinct = [...new Set(values)];
+  if (distinct.length === 0) return { ok: true, value: false };
+  if (distinct.length > 1 || (distinct[0] !== 'true' && distinct[0] !== 'false')) {
+    return invalid(`allowPartialManifests must be true or false, got ${distinct.map((v) => `"${v}"`).join(', ')}`);
+  }
+  return { ok: true, value: distinct[0] === 'true' };
+}

@@ -8,6 +8,7 @@ import { PACING_FAULT_CASES } from './pacing-fault-cases.js';
 import { PREFER_FAULT_CASES } from './prefer-fault-cases.js';
 import { CALLBACK_FAULT_CASES } from './callback-fault-cases.js';
 import { LONGPOLL_FAULT_CASES } from './longpoll-fault-cases.js';
+import { EXPORT_STATUS_FAULT_CASES } from './export-status-fault-cases.js';
 import { AUTH_FAULT_CASES } from '../auth/auth-fault-cases.js';
 import {
   closeAllServers,
@@ -48,6 +49,7 @@ const CASES: Record<string, FaultCase> = {
   ...PACING_FAULT_CASES,
   ...CALLBACK_FAULT_CASES,
   ...LONGPOLL_FAULT_CASES,
+  ...EXPORT_STATUS_FAULT_CASES,
   ...AUTH_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
