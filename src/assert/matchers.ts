@@ -2,6 +2,7 @@ import type { ValueMatchers } from '../model/scenario.js';
 import { parseHttpDate } from '../protocol/http-date.js';
 import { parseRetryAfter } from '../protocol/retry-after.js';
 import { validatePayload } from '../validate/payload-schemas.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 
 export interface MatchOutcome {
   passed: boolean;
@@ -9,11 +10,20 @@ export interface MatchOutcome {
   actual: string;
 }
 
+/**
+ * What some matchers compare against besides the value: the time the response arrived (harness
+ * clock, ms since epoch) and the response's own `Date` header, when it sent one.
+ */
+export interface MatchContext {
+  now: number;
+  dateHeader?: string;
+}
+
 const FHIR_INSTANT = /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$/;
 
 type Matcher<K extends keyof ValueMatchers> = {
   describe(arg: NonNullable<ValueMatchers[K]>): string;
-  test(value: unknown, arg: NonNullable<ValueMatchers[K]>): boolean;
+  test(value: unknown, arg: NonNullable<ValueMatchers[K]>, ctx: MatchContext): boolean;
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -48,6 +58,30 @@ export function isOperationOutcome(v: unknown): boolean {
 
 const sameScalar = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'string' && typeof b === 'number' && a.trim() === String(b));
 
+/** A JSON number, or a string that is exactly a decimal number (header values are strings). */
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && /^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/**
+ * The instant an HTTP-date is judged against: the response's own Date header (the server's clock,
+ * so clock skew between server and harness does not matter), else the time it arrived.
+ */
+function referenceTime(ctx: MatchContext): { at: number; what: string } {
+  const date = ctx.dateHeader === undefined ? undefined : parseHttpDate(ctx.dateHeader);
+  return date === undefined ? { at: ctx.now, what: 'the time the response arrived' } : { at: date, what: "the response's Date header" };
+}
+
+/** An HTTP-date no earlier than the reference time minus the allowance (`allowance` a duration). */
+function testNotPast(value: unknown, allowance: string, ctx: MatchContext): boolean {
+  const at = str(value) === undefined ? undefined : parseHttpDate(str(value) ?? '');
+  const slack = parseDuration(allowance);
+  if (at === undefined || slack === undefined) return false;
+  return at >= referenceTime(ctx).at - slack;
+}
+
 /** Every matcher the language has: how it reads in a message, and how it tests a present value. */
 const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
   equals: { describe: (a) => `equal to ${JSON.stringify(a)}`, test: (v, a) => sameScalar(v, a) },
@@ -69,6 +103,16 @@ const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
   fhirInstant: { describe: () => 'a FHIR instant (e.g. 2024-01-01T00:00:00Z)', test: (v) => FHIR_INSTANT.test(str(v) ?? '') },
   operationOutcome: { describe: () => 'an OperationOutcome with at least one issue', test: (v) => isOperationOutcome(v) },
   minItems: { describe: (a) => `an array of at least ${a} item(s)`, test: (v, a) => Array.isArray(v) && v.length >= a },
+  contains: {
+    describe: (a) => `an array containing ${JSON.stringify(a)}`,
+    test: (v, a) => Array.isArray(v) && v.some((item) => sameScalar(item, a)),
+  },
+  minimum: { describe: (a) => `a number >= ${a}`, test: (v, a) => (numberOf(v) ?? Number.NaN) >= a },
+  maximum: { describe: (a) => `a number <= ${a}`, test: (v, a) => (numberOf(v) ?? Number.NaN) <= a },
+  notPast: {
+    describe: (a) => `an HTTP-date not in the past (judged against the response's Date header, else the time it arrived; ${formatDuration(parseDuration(a) ?? 0)} of clock skew allowed)`,
+    test: (v, a, ctx) => testNotPast(v, a, ctx),
+  },
   ndjson: { describe: () => 'NDJSON: one JSON resource (with resourceType) per line', test: (v) => ndjsonProblem(str(v) ?? '') === undefined },
   schema: { describe: (a) => `valid against the ${a} schema`, test: (v, a) => validatePayload(a, v).ok },
 };
@@ -99,7 +143,7 @@ export function ndjsonProblem(text: string): string | undefined {
 }
 
 /** Apply every matcher present in `m` to one value (`undefined` = absent). */
-export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolean): MatchOutcome {
+export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolean, ctx: MatchContext = { now: Date.now() }): MatchOutcome {
   const active = (Object.keys(MATCHERS) as (keyof ValueMatchers)[]).filter((k) => m[k] !== undefined);
   const expected = active.map((k) => describeOne(k, m)).join(' and ');
   const actual = showValue(value);
@@ -109,8 +153,8 @@ export function applyMatchers(value: unknown, m: ValueMatchers, optional: boolea
     if (!present) return { passed: true, expected, actual };
   }
   if (value === undefined) return { passed: optional, expected: optional ? `${expected} (when present)` : expected, actual };
-  const passed = active.every((k) => k === 'exists' || testOne(k, value, m));
-  const problem = passed ? undefined : m.ndjson ? ndjsonProblem(str(value) ?? '') : m.schema ? schemaProblem(m.schema, value) : undefined;
+  const passed = active.every((k) => k === 'exists' || testOne(k, value, m, ctx));
+  const problem = passed ? undefined : m.ndjson ? ndjsonProblem(str(value) ?? '') : m.schema ? schemaProblem(m.schema, value) : m.notPast ? notPastProblem(value, m.notPast, ctx) : undefined;
   return { passed, expected: optional ? `${expected} (when present)` : expected, actual: problem ?? actual };
 }
 
@@ -118,8 +162,17 @@ function describeOne<K extends keyof ValueMatchers>(k: K, m: ValueMatchers): str
   return (MATCHERS[k] as Matcher<K>).describe(m[k] as NonNullable<ValueMatchers[K]>);
 }
 
-function testOne<K extends keyof ValueMatchers>(k: K, value: unknown, m: ValueMatchers): boolean {
-  return (MATCHERS[k] as Matcher<K>).test(value, m[k] as NonNullable<ValueMatchers[K]>);
+function testOne<K extends keyof ValueMatchers>(k: K, value: unknown, m: ValueMatchers, ctx: MatchContext): boolean {
+  return (MATCHERS[k] as Matcher<K>).test(value, m[k] as NonNullable<ValueMatchers[K]>, ctx);
+}
+
+/** How far in the past a date is, against what (for the failure message). */
+function notPastProblem(value: unknown, allowance: string, ctx: MatchContext): string {
+  const at = str(value) === undefined ? undefined : parseHttpDate(str(value) ?? '');
+  if (at === undefined) return `${showValue(value)} (not an HTTP-date)`;
+  const ref = referenceTime(ctx);
+  const base = `${showValue(value)}, ${formatDuration(ref.at - at)} before ${ref.what} (${new Date(ref.at).toUTCString()})`;
+  return testNotPast(value, allowance, ctx) ? showValue(value) : base;
 }
 
 export function showValue(value: unknown): string {

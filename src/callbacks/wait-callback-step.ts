@@ -5,7 +5,7 @@
  * step's `expect` and `capture` see the JSON view of callback-view.ts and run only when a
  * callback came (a missing callback fails only the requirement of the built-in check).
  */
-import { evaluateCheck, parseBody, statusMatches, type ParsedBody } from '../assert/evaluate-check.js';
+import { conditionHolds, evaluateCheck, parseBody, type ParsedBody } from '../assert/evaluate-check.js';
 import { appliesTo } from '../app/claims.js';
 import type { CheckResult, Exchange, StepResult } from '../model/results.js';
 import type { Check, Step, WaitCallbackSpec } from '../model/scenario.js';
@@ -66,7 +66,7 @@ export async function runWaitCallbackStep(
   let parsed: ParsedBody | undefined;
   const body = (): ParsedBody => (parsed ??= parseBody(response));
   for (const check of step.expect ?? []) {
-    if (check.when && !statusMatches(response.status, check.when.status)) continue;
+    if (check.when && !conditionHolds(check.when, response, body)) continue;
     if (!appliesTo(check.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(check.requirement)?.appliesTo, ctx.claims)) continue;
     const resolved = resolveCheck(check);
     if (typeof resolved === 'string') {

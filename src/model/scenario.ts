@@ -70,6 +70,16 @@ export interface ValueMatchers {
   operationOutcome?: boolean;
   /** Array length at least this. */
   minItems?: number;
+  /** An array with at least one item equal to this scalar (`${var}` allowed, like `equals`). */
+  contains?: string | number | boolean | null;
+  /** A number (or a header string that is one) at least / at most this. */
+  minimum?: number;
+  maximum?: number;
+  /**
+   * An HTTP-date not in the past: no earlier than the response's own `Date` header (else the time
+   * the response arrived) minus this allowance for clock skew, a duration such as `5m`.
+   */
+  notPast?: string;
   /**
    * Valid against a named payload schema (src/validate/payload-schemas.ts): `bulk-manifest`
    * (version from the claimed bulk tag) or `bulk-manifest-v1`..`-v4`, optionally `/<field>` for one
@@ -86,6 +96,14 @@ export type CheckSubject =
   | { kind: 'json'; pointer: string }
   | { kind: 'body' };
 
+/** A `when` condition: a status, and/or a subject with matchers; every part given must hold. */
+export interface WhenCondition extends ValueMatchers {
+  status?: StatusMatcher;
+  header?: string;
+  json?: string;
+  body?: true;
+}
+
 export interface Check extends ValueMatchers {
   requirement: string;
   /** For `status` subjects the matcher is stored here. */
@@ -95,8 +113,16 @@ export interface Check extends ValueMatchers {
   body?: true;
   /** Only for targets claiming one of these tags (e.g. a Bulk v4 spelling of a field). */
   appliesTo?: SpecTag[];
-  /** Only applies when the response status matches (e.g. "if it is an error, it carries an OperationOutcome"). */
-  when?: { status: StatusMatcher };
+  /**
+   * Only applies when the response matches: its status, and/or one subject (header, JSON pointer
+   * or body) satisfying matchers (e.g. "if the error body is an OperationOutcome, its media type is ...").
+   */
+  when?: WhenCondition;
+  /**
+   * Judge a miss at this level instead of the requirement's (only weaker ones): for the parts of a
+   * requirement the spec words as SHOULD / SHOULD NOT (e.g. no output item for a type without data).
+   */
+  level?: 'SHOULD' | 'SHOULD NOT' | 'MAY';
   /** The subject may be absent; if absent the check passes ("not present; allowed"). */
   optional?: boolean;
   /** Free-text hint appended to failure messages. */

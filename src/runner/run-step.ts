@@ -1,4 +1,4 @@
-import { evaluateCheck, parseBody, statusMatches, type ParsedBody } from '../assert/evaluate-check.js';
+import { conditionHolds, evaluateCheck, parseBody, type ParsedBody } from '../assert/evaluate-check.js';
 import { appliesTo } from '../app/claims.js';
 import type { HttpResponse, OutgoingRequest } from '../http/client.js';
 import type { CheckResult, StepResult } from '../model/results.js';
@@ -63,15 +63,16 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
     const checkAll = (list: Check[] | undefined, res: HttpResponse): void => {
       let parsed: ParsedBody | undefined;
       const body = (): ParsedBody => (parsed ??= parseBody(res));
+      const now = ctx.clock.now();
       for (const c of list ?? []) {
-        if (c.when && !statusMatches(res.status, c.when.status)) continue;
+        if (c.when && !conditionHolds(c.when, res, body, now)) continue;
         if (!appliesTo(c.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(c.requirement)?.appliesTo, ctx.claims)) continue;
         const resolved = resolveCheckVariables(c, vars, ctx.claims.tags);
         if (typeof resolved === 'string') {
           checks.push({ requirement: c.requirement, level: 'SHALL', severity: 'failure', passed: false, subject: 'check', expected: '', actual: resolved, message: `${c.requirement}: ${resolved}`, exchange: state.exchanges.length - 1 });
           continue;
         }
-        checks.push(evaluateCheck(resolved, res, body, { catalogue: ctx.catalogue, claims: ctx.claims, strict: ctx.strict, sent, exchange: state.exchanges.length - 1 }));
+        checks.push(evaluateCheck(resolved, res, body, { catalogue: ctx.catalogue, claims: ctx.claims, strict: ctx.strict, sent, exchange: state.exchanges.length - 1, now }));
       }
     };
     let final: HttpResponse;
@@ -140,6 +141,7 @@ function resolveCheckVariables(check: Check, vars: Variables, claimedTags: Reado
     return {
       ...check,
       ...(check.equals !== undefined ? { equals: one(check.equals) } : {}),
+      ...(check.contains !== undefined ? { contains: one(check.contains) } : {}),
       ...(oneOf ? { oneOf } : {}),
       ...(check.matches !== undefined ? { matches: interpolate(check.matches, vars) } : {}),
       ...(check.schema !== undefined ? { schema: resolveSchemaName(check.schema, claimedTags) } : {}),

@@ -20,6 +20,7 @@ export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
 export const MATCHER_KEYS = [
   'equals', 'oneOf', 'matches', 'exists', 'absoluteUrl', 'mediaType', 'type', 'maxLengthBelow',
   'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson', 'schema',
+  'contains', 'minimum', 'maximum', 'notPast',
 ] as const;
 
 const statusRange = {
@@ -35,6 +36,45 @@ const statusMatcher = {
   ],
 } as const;
 
+const subjects = {
+  header: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' },
+  json: { type: 'string', pattern: '^(/.*)?$' },
+  body: { const: true },
+} as const;
+
+const matchers = {
+  equals: scalar,
+  oneOf: { type: 'array', items: scalar, minItems: 1 },
+  matches: { type: 'string', minLength: 1 },
+  exists: { type: 'boolean' },
+  absoluteUrl: { const: true },
+  mediaType: {
+    oneOf: [
+      { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' },
+      { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' } },
+    ],
+  },
+  type: { enum: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] },
+  maxLengthBelow: { type: 'integer', minimum: 1 },
+  httpDate: { const: true },
+  retryAfter: { const: true },
+  fhirInstant: { const: true },
+  operationOutcome: { const: true },
+  minItems: { type: 'integer', minimum: 0 },
+  ndjson: { const: true },
+  schema: { type: 'string', pattern: '^(bulk-manifest(-v[1-4])?(/[A-Za-z]+)?|operation-outcome|batch-response-bundle|callback-parameters)$' },
+  contains: scalar,
+  minimum: { type: 'number' },
+  maximum: { type: 'number' },
+  notPast: duration,
+} as const;
+
+/** `when`: a status, and/or one subject with matchers (checked in semantic-checks.ts). */
+const whenCondition = {
+  type: 'object', additionalProperties: false, minProperties: 1,
+  properties: { status: statusMatcher, ...subjects, ...matchers },
+} as const;
+
 const check = {
   type: 'object',
   additionalProperties: false,
@@ -42,31 +82,11 @@ const check = {
   properties: {
     requirement: requirementId,
     status: statusMatcher,
-    header: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' },
-    json: { type: 'string', pattern: '^(/.*)?$' },
-    body: { const: true },
-    equals: scalar,
-    oneOf: { type: 'array', items: scalar, minItems: 1 },
-    matches: { type: 'string', minLength: 1 },
-    exists: { type: 'boolean' },
-    absoluteUrl: { const: true },
-    mediaType: {
-      oneOf: [
-        { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' },
-        { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s;]+$' } },
-      ],
-    },
-    type: { enum: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] },
-    maxLengthBelow: { type: 'integer', minimum: 1 },
-    httpDate: { const: true },
-    retryAfter: { const: true },
-    fhirInstant: { const: true },
-    operationOutcome: { const: true },
-    minItems: { type: 'integer', minimum: 0 },
-    ndjson: { const: true },
-    schema: { type: 'string', pattern: '^(bulk-manifest(-v[1-4])?(/[A-Za-z]+)?|operation-outcome|batch-response-bundle|callback-parameters)$' },
+    ...subjects,
+    ...matchers,
     appliesTo: { type: 'array', items: specTag, minItems: 1, uniqueItems: true },
-    when: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: statusMatcher } },
+    when: whenCondition,
+    level: { enum: ['SHOULD', 'SHOULD NOT', 'MAY'] },
     optional: { type: 'boolean' },
     because: { type: 'string' },
     informational: { type: 'boolean' },

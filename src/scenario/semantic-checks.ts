@@ -71,7 +71,7 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
         const req = String(c['requirement']);
         cited.add(req);
         checkCheck(c, [...path, i], at);
-        for (const key of ['equals', 'matches', 'oneOf'] as const) {
+        for (const key of ['equals', 'matches', 'oneOf', 'contains'] as const) {
           for (const { path: p, text } of stringsIn(c[key])) {
             for (const name of referencedVariables(text)) {
               // Captures happen after a step's checks, so a check sees only earlier steps' captures.
@@ -115,9 +115,26 @@ function checkCheck(c: Obj, path: DataPath, at: (p: DataPath, m: string, k?: str
   } else if (matchers.length === 0) {
     at(path, `a ${subjects[0]} check needs at least one matcher (${MATCHER_KEYS.join(', ')})`);
   }
+  if (isObj(c['when'])) checkWhen(c['when'], [...path, 'when'], at);
   if (typeof c['matches'] === 'string') {
     try {
       new RegExp(c['matches']);
+    } catch (e) {
+      at([...path, 'matches'], `invalid regular expression: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** A `when` takes a status and/or one subject; a subject needs matchers, matchers need a subject. */
+function checkWhen(w: Obj, path: DataPath, at: (p: DataPath, m: string, k?: string) => void): void {
+  const subjects = SUBJECT_KEYS.filter((k) => k !== 'status' && k in w);
+  const matchers = MATCHER_KEYS.filter((k) => k in w);
+  if (subjects.length > 1) at(path, `a when condition takes at most one subject besides status (header, json, body); found ${subjects.join(', ')}`, subjects[1]);
+  else if (subjects.length === 1 && matchers.length === 0) at(path, `a when condition on ${subjects[0]} needs at least one matcher (${MATCHER_KEYS.join(', ')})`);
+  else if (subjects.length === 0 && matchers.length > 0) at(path, `a when condition with matchers needs a subject (header, json or body) for ${matchers.join(', ')}`, matchers[0]);
+  if (typeof w['matches'] === 'string') {
+    try {
+      new RegExp(w['matches']);
     } catch (e) {
       at([...path, 'matches'], `invalid regular expression: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { describeStatus, evaluateCheck, parseBody, statusMatches, type CheckContext } from '../../src/assert/evaluate-check.js';
+import { conditionHolds, describeStatus, evaluateCheck, parseBody, statusMatches, type CheckContext } from '../../src/assert/evaluate-check.js';
 import type { HttpResponse } from '../../src/http/client.js';
 import type { Catalogue, Check, Requirement } from '../../src/model/scenario.js';
 
@@ -200,5 +200,33 @@ describe('evaluateCheck: body', () => {
     const oo = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error' }] });
     expect(run({ requirement: 'KICKOFF-02', body: true, operationOutcome: true }, response(400, {}, oo)).passed).toBe(true);
     expect(run({ requirement: 'KICKOFF-02', body: true, operationOutcome: true }, response(400, {}, 'Bad Request')).passed).toBe(false);
+  });
+});
+
+describe('evaluateCheck: a check-level level and when conditions', () => {
+  it('a check may judge a SHOULD part of a SHALL requirement as SHOULD (warning), never raise a level', () => {
+    const weaker = run({ requirement: 'MAN-04', json: '/output/*/count', minimum: 1, level: 'SHOULD NOT' }, json({ output: [{ count: 0 }] }));
+    expect(weaker).toMatchObject({ passed: false, level: 'SHOULD NOT', severity: 'warning' });
+    const notRaised = run({ requirement: 'PROGRESS-01', header: 'x-progress', exists: true, level: 'SHOULD' }, response(202));
+    expect(notRaised).toMatchObject({ level: 'MAY', severity: 'information' });
+  });
+
+  it('when holds if the status matches and the subject satisfies its matchers', () => {
+    const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] };
+    const when = { status: { between: [400, 599] as [number, number] }, json: '', operationOutcome: true as const };
+    const holds = (res: HttpResponse): boolean => conditionHolds(when, res, () => parseBody(res));
+    expect(holds(json(outcome, 500))).toBe(true);
+    expect(holds(json({ error: 'x' }, 500))).toBe(false);
+    expect(holds(json(outcome, 200))).toBe(false);
+    expect(holds(response(500, {}, 'not json'))).toBe(false);
+    expect(conditionHolds({ header: 'expires', exists: true }, response(200, { expires: 'x' }), () => parseBody(response(200)))).toBe(true);
+    expect(conditionHolds({ status: 200 }, response(200), () => parseBody(response(200)))).toBe(true);
+  });
+
+  it('notPast judges against the Date header of the response it checks', () => {
+    const date = 'Sat, 01 Mar 2025 12:00:00 GMT';
+    const r = run({ requirement: 'KICKOFF-02', header: 'expires', notPast: '5m' }, response(200, { date, expires: 'Sat, 01 Mar 2025 11:00:00 GMT' }));
+    expect(r.passed).toBe(false);
+    expect(r.actual).toContain("60m0s before the response's Date header");
   });
 });

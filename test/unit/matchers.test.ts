@@ -229,3 +229,58 @@ describe('showValue', () => {
     expect(long.endsWith('(402 chars)')).toBe(true);
   });
 });
+
+describe('contains / minimum / maximum', () => {
+  it('contains: some item of an array equals the scalar (a numeric string equals a number, as in equals)', () => {
+    expect(passes(['a', 'b'], { contains: 'b' })).toBe(true);
+    expect(passes(['a', 'b'], { contains: 'c' })).toBe(false);
+    expect(passes(['1', 2], { contains: 1 })).toBe(true);
+    expect(passes('ab', { contains: 'a' })).toBe(false);
+    expect(passes([], { contains: 'a' })).toBe(false);
+    expect(applyMatchers(['x'], { contains: 'y' }, false)).toEqual({ passed: false, expected: 'an array containing "y"', actual: '["x"]' });
+  });
+
+  it('minimum / maximum compare numbers inclusively, and numeric strings (header values)', () => {
+    expect(passes(1, { minimum: 1 })).toBe(true);
+    expect(passes(0, { minimum: 1 })).toBe(false);
+    expect(passes(' 7 ', { minimum: 1, maximum: 7 })).toBe(true);
+    expect(passes(8, { maximum: 7 })).toBe(false);
+    expect(passes('many', { minimum: 0 })).toBe(false);
+    expect(passes(null, { minimum: 0 })).toBe(false);
+    expect(applyMatchers(0, { minimum: 1 }, false)).toEqual({ passed: false, expected: 'a number >= 1', actual: '0' });
+  });
+});
+
+describe('notPast', () => {
+  const NOW = Date.parse('2025-03-01T12:00:00Z');
+  const at = (iso: string): string => new Date(Date.parse(iso)).toUTCString();
+  const judge = (value: unknown, dateHeader?: string) =>
+    applyMatchers(value, { notPast: '5m' }, false, { now: NOW, ...(dateHeader ? { dateHeader } : {}) });
+
+  it('a future HTTP-date passes; one further in the past than the allowance fails', () => {
+    expect(judge(at('2025-03-01T13:00:00Z')).passed).toBe(true);
+    expect(judge(at('2025-03-01T11:00:00Z')).passed).toBe(false);
+  });
+
+  it('never fails on seconds (or minutes within the allowance) of clock skew', () => {
+    expect(judge(at('2025-03-01T11:59:57Z')).passed).toBe(true);
+    expect(judge(at('2025-03-01T11:55:00Z')).passed).toBe(true);
+    expect(judge(at('2025-03-01T11:54:59Z')).passed).toBe(false);
+  });
+
+  it("judges against the response's own Date header when it has one (the server's clock, so skew does not matter)", () => {
+    // The server's clock runs an hour behind the harness: its Expires an hour after its own Date is fine.
+    expect(judge(at('2025-03-01T11:30:00Z'), at('2025-03-01T10:30:00Z')).passed).toBe(true);
+    // An Expires an hour before the server's own Date is in the past whatever the harness clock says.
+    expect(judge(at('2025-03-01T12:30:00Z'), at('2025-03-01T13:30:00Z')).passed).toBe(false);
+    // A Date header that is no HTTP-date is ignored: the arrival time is used.
+    expect(judge(at('2025-03-01T13:00:00Z'), 'yesterday').passed).toBe(true);
+  });
+
+  it('says how far in the past, against what', () => {
+    const r = judge(at('2025-03-01T11:00:00Z'), at('2025-03-01T12:00:00Z'));
+    expect(r.expected).toBe("an HTTP-date not in the past (judged against the response's Date header, else the time it arrived; 5m0s of clock skew allowed)");
+    expect(r.actual).toBe(`"${at('2025-03-01T11:00:00Z')}", 60m0s before the response's Date header (${at('2025-03-01T12:00:00Z')})`);
+    expect(judge('soon').actual).toBe('"soon" (not an HTTP-date)');
+  });
+});

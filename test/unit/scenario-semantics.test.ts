@@ -146,6 +146,43 @@ describe('checks', () => {
   });
 });
 
+describe('when conditions', () => {
+  it('a subject with matchers, and a status, are accepted', () => {
+    const text = variant('{ requirement: KICKOFF-02, status: 202 }', '{ requirement: KICKOFF-02, header: content-type, mediaType: application/fhir+json, when: { status: 500, json: "", operationOutcome: true } }');
+    expect(load(text).ds).toEqual([]);
+  });
+
+  it('a subject without a matcher', () => {
+    const text = variant('{ requirement: KICKOFF-02, status: 202 }', '{ requirement: KICKOFF-02, status: 202, when: { json: /a } }');
+    expect(load(text).ds).toEqual(only(text, '{ json: /a }', `a when condition on json needs at least one matcher (${MATCHERS})`));
+  });
+
+  it('matchers without a subject, and two subjects, each at the offending key', () => {
+    const text = variant('{ requirement: KICKOFF-02, status: 202 }', '{ requirement: KICKOFF-02, status: 202, when: { status: 200, exists: true } }')
+      .replace('{ requirement: STATUS-02, status: 200 }', '{ requirement: STATUS-02, status: 200, when: { header: a, body: true, exists: true } }');
+    const { ds } = load(text);
+    expect(ds.map((d) => [d.line, d.column, d.message])).toEqual([
+      [positionOf(text, 'exists').line, positionOf(text, 'exists').column, 'a when condition with matchers needs a subject (header, json or body) for exists'],
+      [positionOf(text, 'body: true').line, positionOf(text, 'body: true').column, 'a when condition takes at most one subject besides status (header, json, body); found header, body'],
+    ]);
+  });
+
+  it('the schema refuses an empty when, an unknown key in it, a check level above SHOULD and a notPast that is no duration', () => {
+    const text = variant('{ requirement: KICKOFF-02, status: 202 }', '{ requirement: KICKOFF-02, header: expires, notPast: soon, level: SHALL, when: {} }');
+    const messages = load(text).ds.map((d) => d.message);
+    expect(messages.some((m) => m.includes('notPast'))).toBe(true);
+    expect(messages.some((m) => m.includes('level'))).toBe(true);
+    expect(messages.some((m) => m.includes('when'))).toBe(true);
+  });
+
+  it('contains may refer to an earlier capture, and an undefined one is reported', () => {
+    const text = variant('{ requirement: STATUS-02, status: 200 }', '{ requirement: STATUS-02, json: /ids, contains: "${statusUrl}" }');
+    expect(load(text).ds).toEqual([]);
+    const bad = variant('{ requirement: STATUS-02, status: 200 }', '{ requirement: STATUS-02, json: /ids, contains: "${nope}" }');
+    expect(load(bad).ds).toEqual(only(bad, '"${nope}"', "undefined variable '${nope}' in a check (capture it in an earlier step)"));
+  });
+});
+
 describe('requests', () => {
   it('both path and url', () => {
     const text = variant('      path: ${exportPath}', '      path: ${exportPath}\n      url: http://h/x');
