@@ -12,6 +12,8 @@ import type { JobEvents } from './longpoll/job-events.js';
 export interface ExportJobPayload extends ExportParams {
   /** The full kick-off URL as received, made absolute. */
   requestUrl: string;
+  /** The base for absolute URLs at kick-off (attachment URLs in the files); default requestUrl's origin. */
+  baseUrl?: string;
   /** `Prefer: separate-export-status` was honoured (4.0 shape): polls answer 200 + X-Export-Status. */
   separateExportStatus?: boolean;
 }

@@ -1,6 +1,8 @@
 /**
  * Deterministic synthetic data. `patientCount` Patients (`p1`..`pN`), each with three
- * Observations (`p<N>-obs<K>`), one Encounter (`p<N>-enc1`) and, for odd N, one Condition
+ * Observations (`p<N>-obs<K>`), one Encounter (`p<N>-enc1`), one DocumentReference
+ * (`p<N>-doc1`, a clinical note as an Attachment: by `url` when the dataset has an
+ * `attachmentBase`, as in exports, else inline `data`) and, for odd N, one Condition
  * (`p<N>-cond1`); two Organizations (`o1`, `o2`) outside the patient compartment; the Group
  * `g1` whose members are the odd-numbered Patients; and one deleted Observation per Patient
  * (`p<N>-obs0`). Only times depend on the job: `meta.lastUpdated` is spread out before the
@@ -10,11 +12,11 @@
 import { formatFhirInstant } from './fhir-time.js';
 
 /** Every type a system-level export offers, in output order. */
-export const EXPORT_TYPES = ['Patient', 'Observation', 'Encounter', 'Condition', 'Organization'] as const;
+export const EXPORT_TYPES = ['Patient', 'Observation', 'Encounter', 'Condition', 'DocumentReference', 'Organization'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
 /** The exportable types in the Patient compartment (what Patient- and Group-level exports offer). */
-export const PATIENT_COMPARTMENT_TYPES: readonly ExportType[] = ['Patient', 'Observation', 'Encounter', 'Condition'];
+export const PATIENT_COMPARTMENT_TYPES: readonly ExportType[] = ['Patient', 'Observation', 'Encounter', 'Condition', 'DocumentReference'];
 
 export function isExportType(name: string): name is ExportType {
   return (EXPORT_TYPES as readonly string[]).includes(name);
@@ -54,6 +56,26 @@ export interface DatasetOptions {
   patientCount: number;
   /** Epoch ms of the job's transactionTime; every lastUpdated is at or before it. */
   transactionTime: number;
+  /**
+   * Absolute URL prefix of the attachments' bytes (`<prefix>/<file name>`), for exports; without
+   * it, a DocumentReference carries its note inline (`data`).
+   */
+  attachmentBase?: string;
+}
+
+/** The note a synthetic DocumentReference points to: `p<N>-doc1` -> its text, file name and media type. */
+export interface SyntheticAttachment {
+  name: string;
+  contentType: string;
+  text: string;
+}
+
+/** The attachment of DocumentReference `id` (`p<N>-doc1` of an existing Patient), else undefined. */
+export function describeAttachment(id: string, patientCount: number): SyntheticAttachment | undefined {
+  const match = /^p([1-9][0-9]*)-doc1$/.exec(id);
+  const n = match?.[1] === undefined ? undefined : parsePatientNumber(`p${match[1]}`, patientCount);
+  if (n === undefined) return undefined;
+  return { name: `attachment-p${n}-doc1.txt`, contentType: 'text/plain', text: `Synthetic clinical note for Patient/p${n}: seen in clinic, no acute findings.\n` };
 }
 
 /** A resource deleted from the server: exported only in a manifest's `deleted` files. */
@@ -135,6 +157,24 @@ function buildCondition(n: number, t: number): fhir4.Condition {
   };
 }
 
+function buildDocumentReference(n: number, t: number, attachmentBase: string | undefined): fhir4.DocumentReference {
+  const note = describeAttachment(`p${n}-doc1`, n);
+  const text = note?.text ?? '';
+  const attachment: fhir4.Attachment =
+    attachmentBase === undefined
+      ? { contentType: 'text/plain', data: Buffer.from(text, 'utf8').toString('base64') }
+      : { contentType: 'text/plain', url: `${attachmentBase}/${note?.name ?? ''}`, size: Buffer.byteLength(text, 'utf8') };
+  return {
+    resourceType: 'DocumentReference',
+    id: `p${n}-doc1`,
+    meta: buildMeta(computePatientUpdatedAt(n, t) + 45 * MINUTE_MS),
+    status: 'current',
+    type: { coding: [{ system: 'http://loinc.org', code: '11506-3', display: 'Progress note' }] },
+    subject: { reference: `Patient/p${n}` },
+    content: [{ attachment: { ...attachment, title: 'Progress note' } }],
+  };
+}
+
 function buildOrganization(n: number, t: number): fhir4.Organization {
   return {
     resourceType: 'Organization',
@@ -145,8 +185,9 @@ function buildOrganization(n: number, t: number): fhir4.Organization {
   };
 }
 
-function buildPatientResources(type: ExportType, n: number, t: number): fhir4.Resource[] {
+function buildPatientResources(type: ExportType, n: number, t: number, attachmentBase?: string): fhir4.Resource[] {
   if (type === 'Patient') return [buildPatient(n, t)];
+  if (type === 'DocumentReference') return [buildDocumentReference(n, t, attachmentBase)];
   if (type === 'Encounter') return [buildEncounter(n, t)];
   if (type === 'Condition') return n % 2 === 1 ? [buildCondition(n, t)] : [];
   if (type === 'Observation') {
@@ -157,7 +198,7 @@ function buildPatientResources(type: ExportType, n: number, t: number): fhir4.Re
 
 /** The resources of `type` in Patient `pN`'s compartment, in a stable order (none for Organization). */
 export function generatePatientResources(type: ExportType, n: number, opts: DatasetOptions): fhir4.Resource[] {
-  return buildPatientResources(type, n, opts.transactionTime);
+  return buildPatientResources(type, n, opts.transactionTime, opts.attachmentBase);
 }
 
 /** All resources of `type` in the synthetic data set, in a stable order. */
@@ -166,7 +207,7 @@ export function generateResources(type: ExportType, opts: DatasetOptions): fhir4
     return Array.from({ length: ORGANIZATION_COUNT }, (_, i) => buildOrganization(i + 1, opts.transactionTime));
   }
   const resources: fhir4.Resource[] = [];
-  for (let n = 1; n <= opts.patientCount; n++) resources.push(...buildPatientResources(type, n, opts.transactionTime));
+  for (let n = 1; n <= opts.patientCount; n++) resources.push(...buildPatientResources(type, n, opts.transactionTime, opts.attachmentBase));
   return resources;
 }
 

@@ -23,6 +23,7 @@ const MANDATORY: Readonly<Record<ExportType, readonly string[]>> = {
   Observation: ['status', 'code'],
   Encounter: ['status', 'class'],
   Condition: ['subject'],
+  DocumentReference: ['status', 'content'],
   Organization: [],
 };
 const ALWAYS = ['resourceType', 'id', 'meta'];

@@ -8,10 +8,12 @@ import type { ExportJob } from '../context.js';
 import type { FaultSet } from '../faults/fault-set.js';
 import { formatFhirInstant } from '../fhir-time.js';
 import { buildOperationOutcome } from '../operation-outcome.js';
-import { EXPORT_TYPES, PATIENT_COMPARTMENT_TYPES, type DeletedResource } from '../synthetic-data.js';
+import { describeAttachment, EXPORT_TYPES, PATIENT_COMPARTMENT_TYPES, type DeletedResource, type SyntheticAttachment } from '../synthetic-data.js';
 import { applyContentFaults } from './content-faults.js';
-import { selectExportData } from './export-data.js';
+import { selectExportData, type SelectedData } from './export-data.js';
 import { splitLines } from './file-split.js';
+import { ORGANIZED_FILE_BYTES, packBlocks } from './organize-output.js';
+import { filePath } from './paths.js';
 
 export interface ExportFile {
   name: string;
@@ -19,6 +21,8 @@ export interface ExportFile {
   type: string;
   /** Serialised resources, one per NDJSON line, without newlines. */
   lines: readonly string[];
+  /** Organized output: the name of the file where this file's last block continues. */
+  continuesIn?: string;
 }
 
 export interface ExportOutput {
@@ -27,6 +31,10 @@ export interface ExportOutput {
   deleted: readonly ExportFile[];
   /** Why the job failed (it then offers no files), or undefined when it succeeded. */
   failure: string | undefined;
+  /** The resource type the output is organized by (organizeOutputBy), when it is. */
+  organizedBy?: string;
+  /** The attachments the output's DocumentReferences point to, by file name (served next to the files). */
+  attachments?: ReadonlyMap<string, SyntheticAttachment>;
 }
 
 export interface OutputConfig {
@@ -62,18 +70,61 @@ function splitIntoFiles(prefix: string, type: string, lines: readonly string[], 
   return splitLines(lines, max).map((group, i) => ({ name: `${prefix}-${start + i + 1}.ndjson`, type, lines: group }));
 }
 
+/** The Patient block a resource belongs to (`Patient/<id>`), or undefined outside every Patient compartment. */
+function findBlockReference(resource: fhir4.Resource): string | undefined {
+  if (resource.resourceType === 'Patient') return `Patient/${resource.id ?? ''}`;
+  const subject = (resource as { subject?: { reference?: unknown } }).subject?.reference;
+  return typeof subject === 'string' && subject.startsWith('Patient/') ? subject : undefined;
+}
+
+/** organizeOutputBy=Patient: files of Parameters-headed blocks, one block per Patient (see organize-output.ts). */
+function buildOrganizedFiles(data: SelectedData, maxBytes: number, faults: FaultSet): ExportFile[] {
+  const blocks = new Map<string, string[]>();
+  for (const resources of data.output.values()) {
+    for (const resource of resources) {
+      const reference = findBlockReference(resource);
+      if (reference === undefined) continue;
+      const lines = blocks.get(reference) ?? [];
+      lines.push(JSON.stringify(resource));
+      blocks.set(reference, lines);
+    }
+  }
+  const files = packBlocks([...blocks].map(([reference, lines]) => ({ reference, lines })), maxBytes, faults);
+  const name = (i: number): string => `output-${i + 1}.ndjson`;
+  return files.map((file, i) => ({
+    name: name(i),
+    type: 'Parameters',
+    lines: file.lines,
+    ...(file.continues ? { continuesIn: name(i + 1) } : {}),
+  }));
+}
+
+/** The attachments of the exported DocumentReferences, by the file name their url ends with. */
+function collectAttachments(data: SelectedData, patientCount: number): Map<string, SyntheticAttachment> {
+  const attachments = new Map<string, SyntheticAttachment>();
+  for (const resource of data.output.get('DocumentReference') ?? []) {
+    const attachment = describeAttachment(resource.id ?? '', patientCount);
+    if (attachment !== undefined) attachments.set(attachment.name, attachment);
+  }
+  return attachments;
+}
+
 function computeExportOutput(job: ExportJob, config: OutputConfig): ExportOutput {
   const { payload } = job;
   const { faults } = config;
   if (payload.failure !== undefined) return { output: [], error: [], deleted: [], failure: payload.failure };
-  const dataset = { patientCount: config.patientCount, transactionTime: job.createdAt };
+  // Attachments are served next to the job's files (same access rules); fault FILE-07 makes their URLs relative.
+  const attachmentPath = filePath(job.fileKey, '').replace(/\/$/, '');
+  const attachmentBase = faults.has('attachment-relative-url') ? attachmentPath : `${payload.baseUrl ?? new URL(payload.requestUrl).origin}${attachmentPath}`;
+  const dataset = { patientCount: config.patientCount, transactionTime: job.createdAt, attachmentBase };
   const data = selectExportData(payload, dataset);
   const offered = payload.level === 'system' ? EXPORT_TYPES : PATIENT_COMPARTMENT_TYPES;
   applyContentFaults({ faults, level: payload.level, typesLimited: payload.types.length < offered.length, dataset, data });
   // Fault KICKOFF-13: _maximumFileSize is accepted but files are not split.
   const max = faults.has('maximum-file-size-ignored') ? undefined : payload.maxFileSize;
   const output: ExportFile[] = [];
-  for (const [type, resources] of data.output) {
+  if (payload.organizeOutputBy !== undefined) output.push(...buildOrganizedFiles(data, max ?? ORGANIZED_FILE_BYTES, faults));
+  for (const [type, resources] of payload.organizeOutputBy === undefined ? data.output : []) {
     const lines = resources.map((resource) => JSON.stringify(resource));
     // Fault MAN-04 (SHOULD NOT): a type without data still gets an (empty) output item.
     if (lines.length === 0 && faults.has('empty-output-item')) output.push({ name: `output-${output.length + 1}.ndjson`, type, lines });
@@ -90,6 +141,8 @@ function computeExportOutput(job: ExportJob, config: OutputConfig): ExportOutput
     error: splitIntoFiles('error', 'OperationOutcome', buildErrorLines(payload.ignored, faults), max, 0),
     deleted: splitIntoFiles('deleted', 'Bundle', deletedLines, max, 0),
     failure: undefined,
+    ...(payload.organizeOutputBy !== undefined ? { organizedBy: payload.organizeOutputBy } : {}),
+    attachments: collectAttachments(data, config.patientCount),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   type ParamNotes,
 } from './param-parsers.js';
 import type { TypeFilter } from './type-filter.js';
+import { parseOrganizeOutputBy } from './organize-output.js';
 
 import type { RawParam } from './raw-params.js';
 
@@ -52,6 +53,8 @@ export interface ExportParams {
   ignored: readonly string[];
   /** Set when the job must fail once it has run (an unprocessable `_typeFilter`). */
   failure: string | undefined;
+  /** `organizeOutputBy` (Bulk Data v3/v4; the 4.0 shape only): the resource type output blocks are organized by. */
+  organizeOutputBy?: string;
   /** `allowPartialManifests=true` (Bulk Data v3/v4; the 4.0 shape only): paged and partial manifests. */
   allowPartialManifests?: boolean;
 }
@@ -82,7 +85,7 @@ const KNOWN = [
 ];
 
 /** Parameters only the 4.0 shape knows (Bulk Data v3 added them). */
-const KNOWN_V4 = ['allowPartialManifests'];
+const KNOWN_V4 = ['allowPartialManifests', 'organizeOutputBy'];
 
 function checkUnknownParams(raw: readonly RawParam[], ctx: InterpretContext, notes: ParamNotes): Checked<null> {
   const known = ctx.bulkVersion === 'v4' ? [...KNOWN, ...KNOWN_V4] : KNOWN;
@@ -122,6 +125,8 @@ export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretCo
   if (!sizes.ok) return sizes;
   const partial = parseAllowPartialManifests(valuesOf('allowPartialManifests'));
   if (!partial.ok) return partial;
+  const organizeOutputBy = parseOrganizeOutputBy(valuesOf('organizeOutputBy'), ctx.lenient, notes.ignored);
+  if (!organizeOutputBy.ok) return organizeOutputBy;
   return {
     ok: true,
     value: {
@@ -140,6 +145,7 @@ export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretCo
       ignored: notes.ignored,
       failure: notes.failure,
       ...(partial.value ? { allowPartialManifests: true } : {}),
+      ...(organizeOutputBy.value !== undefined ? { organizeOutputBy: organizeOutputBy.value } : {}),
     },
   };
 }

@@ -6,6 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { RequestContext } from '../context.js';
 import { FHIR_NDJSON, PLAIN_JSON, sendError } from '../http-util.js';
+import { handleAttachment, isAttachmentName } from './attachments.js';
 import { acceptsGzip } from './content-coding.js';
 import { findExportFile, listExportOutput, renderNdjson, type ExportFile } from './export-output.js';
 import { isFileReady } from './manifest-pages.js';
@@ -69,6 +70,11 @@ function sendLines(ctx: RequestContext, lines: readonly string[], contentType: s
 
 export function handleFile(ctx: RequestContext): void {
   const { faults } = ctx.state.config;
+  // The bytes of an exported Attachment.url (FILE-07), served under the same rules as the files.
+  if (isAttachmentName(ctx.pathParams[1] ?? '')) {
+    handleAttachment(ctx);
+    return;
+  }
   const file = findFile(ctx);
   if (file === undefined) {
     sendError(ctx.res, NOT_FOUND);

@@ -107,7 +107,7 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
   }
   // Prefer: separate-export-status (Bulk Data v3/v4) is honoured by the 4.0 shape; v2 ignores it.
   const separate = bulkVersion === 'v4' && prefs.has('separate-export-status');
-  const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx), ...(separate ? { separateExportStatus: true } : {}) };
+  const payload: ExportJobPayload = { ...params.value, requestUrl: describeRequest(ctx), baseUrl: ctx.baseUrl, ...(separate ? { separateExportStatus: true } : {}) };
   // Fault KICKOFF-02: complete synchronously and answer 200 with the manifest.
   if (ctx.state.config.faults.has('kickoff-200')) {
     sendManifestNow(ctx, payload);

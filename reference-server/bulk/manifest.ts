@@ -17,6 +17,8 @@ export interface ManifestItem {
   url: string;
   /** A number, except under the `manifest-count-string` fault. */
   count: number | string;
+  /** Organized output: the file where this file's last block continues. */
+  continuesInFile?: string;
 }
 
 export interface BulkManifest {
@@ -29,6 +31,8 @@ export interface BulkManifest {
   error?: ManifestItem[];
   outcome?: ManifestItem[];
   extension?: unknown;
+  /** The resource type output is organized by (organizeOutputBy; output items then have no type). */
+  outputOrganizedBy?: string;
   /** The next manifest page (allowPartialManifests, manifest-pages.ts). */
   link?: { relation: string; url: string }[];
 }
@@ -43,11 +47,15 @@ export interface ManifestInput {
   requiresAccessToken?: boolean;
 }
 
+function buildFileUrl(name: string, input: ManifestInput): string {
+  const path = filePath(input.job.fileKey, name);
+  // Fault MAN-04: relative output URLs.
+  return input.faults.has('manifest-relative-output-url') ? path : `${input.baseUrl}${path}`;
+}
+
 function buildItem(file: ExportFile, input: ManifestInput): ManifestItem {
   const { faults } = input;
-  const path = filePath(input.job.fileKey, file.name);
-  // Fault MAN-04: relative output URLs.
-  const url = faults.has('manifest-relative-output-url') ? path : `${input.baseUrl}${path}`;
+  const url = buildFileUrl(file.name, input);
   // Faults MAN-04: count off by one, or a string instead of a number.
   const count = faults.has('manifest-count-mismatch') ? file.lines.length + 1 : file.lines.length;
   return { type: file.type, url, count: faults.has('manifest-count-string') ? String(count) : count };
@@ -55,8 +63,10 @@ function buildItem(file: ExportFile, input: ManifestInput): ManifestItem {
 
 function buildOutputItem(file: ExportFile, input: ManifestInput): ManifestItem {
   const item = buildItem(file, input);
-  // Fault MAN-04: output items without `type`.
-  if (input.faults.has('output-item-without-type')) delete item.type;
+  // Fault MAN-04: output items without `type`. Organized output (organizeOutputBy) has none either.
+  if (input.faults.has('output-item-without-type') || input.files.organizedBy !== undefined) delete item.type;
+  // Fault FILE-09: a block continues in the next file but continuesInFile does not say so.
+  if (file.continuesIn !== undefined && !input.faults.has('continues-in-file-missing')) item.continuesInFile = buildFileUrl(file.continuesIn, input);
   return item;
 }
 
@@ -80,6 +90,8 @@ export function buildManifest(input: ManifestInput): BulkManifest {
     output: files.output.map((file) => buildOutputItem(file, input)),
     ...(withDeleted ? { deleted: files.deleted.map((file) => buildItem(file, input)) } : {}),
   };
+  // Fault MAN-10: organized output without outputOrganizedBy in the manifest.
+  if (files.organizedBy !== undefined && !faults.has('output-organized-by-missing')) manifest.outputOrganizedBy = files.organizedBy;
   const messages = files.error.map((file) => buildItem(file, input));
   // Fault MAN-06: the error (4.0: outcome) array is left out.
   if (!faults.has('manifest-without-error-array')) manifest[version === 'v4' ? 'outcome' : 'error'] = messages;

@@ -66,6 +66,7 @@ const SEARCH_PARAMS: Readonly<Record<ExportType, Readonly<Record<string, Matcher
   Observation: { code: matchToken(['code']), status: matchString(['status']), patient: matchPatient, subject: matchPatient },
   Encounter: { status: matchString(['status']), patient: matchPatient, subject: matchPatient },
   Condition: { code: matchToken(['code']), patient: matchPatient, subject: matchPatient },
+  DocumentReference: { type: matchToken(['type']), status: matchString(['status']), patient: matchPatient, subject: matchPatient },
   Organization: { name: matchString(['name']) },
 };
 

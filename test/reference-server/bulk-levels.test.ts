@@ -14,7 +14,7 @@ import { closeAllServers, createFakeClock, expectOutcome, startServer } from './
 
 afterEach(closeAllServers);
 
-const COMPARTMENT = ['Patient', 'Observation', 'Encounter', 'Condition'];
+const COMPARTMENT = ['Patient', 'Observation', 'Encounter', 'Condition', 'DocumentReference'];
 
 function subjectOf(line: Record<string, unknown>): string {
   if (line['resourceType'] === 'Patient') return `Patient/${String(line['id'])}`;

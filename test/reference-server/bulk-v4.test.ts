@@ -16,7 +16,7 @@ describe('bulkVersion: v4 (Bulk Data 4.0 shape)', () => {
   it('accepts POST and serves a manifest with outcome instead of error and without request', async () => {
     const clock = createFakeClock();
     const { baseUrl } = await startServer({ clock, bulkVersion: 'v4' });
-    const res = await postKickoff(baseUrl, '/Patient/$export', [['_type', 'Patient'], ['_type', 'Observation'], ['organizeOutputBy', 'Patient']], 'respond-async, handling=lenient');
+    const res = await postKickoff(baseUrl, '/Patient/$export', [['_type', 'Patient'], ['_type', 'Observation'], ['conformance-test-unknown', '1']], 'respond-async, handling=lenient');
     const manifest = await fetchManifest(await statusUrlOf(res), clock);
     expect(manifest).not.toHaveProperty('request');
     expect(manifest).not.toHaveProperty('error');

@@ -10,6 +10,7 @@ import { CALLBACK_FAULT_CASES } from './callback-fault-cases.js';
 import { LONGPOLL_FAULT_CASES } from './longpoll-fault-cases.js';
 import { EXPORT_STATUS_FAULT_CASES } from './export-status-fault-cases.js';
 import { AUTH_FAULT_CASES } from '../auth/auth-fault-cases.js';
+import { ORGANIZED_FAULT_CASES } from './organized-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -51,6 +52,7 @@ const CASES: Record<string, FaultCase> = {
   ...LONGPOLL_FAULT_CASES,
   ...EXPORT_STATUS_FAULT_CASES,
   ...AUTH_FAULT_CASES,
+  ...ORGANIZED_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {

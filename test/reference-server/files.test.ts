@@ -41,7 +41,7 @@ describe('output files', () => {
         expect(lastUpdated(line)).toBeLessThanOrEqual(transactionTime);
       }
     }
-    expect(counts).toEqual({ Patient: 4, Observation: 12, Encounter: 4, Condition: 2, Organization: 2 });
+    expect(counts).toEqual({ Patient: 4, Observation: 12, Encounter: 4, Condition: 2, DocumentReference: 4, Organization: 2 });
   });
 
   it('produces the expected synthetic resources', async () => {
@@ -84,6 +84,7 @@ describe('output files', () => {
       ['Observation', 6],
       ['Encounter', 2],
       ['Condition', 2],
+      ['DocumentReference', 3],
     ]);
     for (const item of manifest.output) {
       for (const line of await fetchFile(item.url)) expect(lastUpdated(line)).toBeGreaterThan(Date.parse(since));

@@ -45,7 +45,7 @@ describe('status polling', () => {
     expect(manifest.request).toBe(`${baseUrl}/$export`);
     expect(manifest.requiresAccessToken).toBe(false);
     expect(manifest.error).toEqual([]);
-    expect(manifest.output.map((item) => item.type)).toEqual(['Patient', 'Observation', 'Encounter', 'Condition', 'Organization']);
+    expect(manifest.output.map((item) => item.type)).toEqual(['Patient', 'Observation', 'Encounter', 'Condition', 'DocumentReference', 'Organization']);
     for (const item of manifest.output) {
       expect(new URL(item.url).protocol).toBe('http:');
       expect(typeof item.count).toBe('number');
