@@ -5,6 +5,7 @@
  * drops an Authorization header the profile's `headers` would add).
  */
 import type { OutgoingRequest, SendResult } from '../http/client.js';
+import type { HeaderValue } from '../model/results.js';
 import type { StepAuth } from '../model/scenario.js';
 import type { RunContext } from '../runner/context.js';
 import { withoutAuthorization } from './auth-session.js';
@@ -63,7 +64,7 @@ export interface FileRequest {
  * Headers for an export file fetched outside `sendWithAuth` (streamed downloads): with the token
  * when the manifest requires it, never with one when it does not.
  */
-export async function authorizeFileRequest(ctx: Pick<RunContext, 'auth'>, file: FileRequest): Promise<{ ok: true; headers: Record<string, string> } | { ok: false; reason: string }> {
+export async function authorizeFileRequest(ctx: Pick<RunContext, 'auth'>, file: FileRequest): Promise<{ ok: true; headers: Record<string, HeaderValue> } | { ok: false; reason: string }> {
   const req: OutgoingRequest = { method: 'GET', url: file.url, headers: file.headers };
   if (ctx.auth === undefined) return { ok: true, headers: file.requiresAccessToken ? file.headers : withoutAuthorization(req).headers };
   const authorized = await ctx.auth.authorize(req, file.requiresAccessToken ? 'primary' : 'none', file.signal);

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Exchange } from '../model/results.js';
+import type { Exchange, HeaderValue } from '../model/results.js';
 import type { Redactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -15,7 +15,8 @@ export interface HttpClientOptions {
 export interface OutgoingRequest {
   method: string;
   url: string;
-  headers: Record<string, string>;
+  /** A list value goes out as separate header lines (undici writes one line per item). */
+  headers: Record<string, HeaderValue>;
   body?: string;
 }
 

@@ -32,8 +32,11 @@ export class Redactor {
     return this.text(value);
   }
 
-  headers(headers: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.header(k, v)]));
+  /** Every value redacted; a list (separate header lines) stays a list of the same length. */
+  headers<V extends string | string[]>(headers: Record<string, V>): Record<string, V> {
+    return Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.map((line) => this.header(k, line)) : this.header(k, v)]),
+    ) as Record<string, V>;
   }
 
   text(value: string): string {

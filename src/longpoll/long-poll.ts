@@ -70,12 +70,13 @@ export async function pollHoldingRequests(poll: Omit<PollOptions, 'send'>, run: 
   return result;
 }
 
-/** The request with `wait=N` added to its Prefer header (or a new Prefer header). */
+/** The request with `wait=N` added to its Prefer header (or a new Prefer header; a list of lines gets one more line). */
 export function withPreferWait(req: OutgoingRequest, seconds: number): OutgoingRequest {
   const headers = { ...req.headers };
   const name = Object.keys(headers).find((k) => k.toLowerCase() === 'prefer');
-  if (name === undefined) headers['Prefer'] = `wait=${seconds}`;
-  else headers[name] = `${headers[name]}, wait=${seconds}`;
+  const current = name === undefined ? undefined : headers[name];
+  if (name === undefined || current === undefined) headers['Prefer'] = `wait=${seconds}`;
+  else headers[name] = Array.isArray(current) ? [...current, `wait=${seconds}`] : `${current}, wait=${seconds}`;
   return { ...req, headers };
 }
 

@@ -11,6 +11,12 @@ export type Severity = 'failure' | 'warning' | 'information';
 
 export type Outcome = 'passed' | 'failed' | 'warned' | 'errored' | 'skipped';
 
+/**
+ * A request header's value: a list is sent as separate header lines, in order (e.g. two
+ * `Prefer` lines, PREFER-03), and recorded as the same list; the harness never joins it.
+ */
+export type HeaderValue = string | string[];
+
 /** One HTTP request/response pair as the harness saw it (secrets already redacted). */
 export interface Exchange {
   /** Step id (and poll number / item index) that sent it, e.g. `poll#3`. */
@@ -18,7 +24,7 @@ export interface Exchange {
   request: {
     method: string;
     url: string;
-    headers: Record<string, string>;
+    headers: Record<string, HeaderValue>;
     bodyExcerpt?: string;
   };
   response?: {

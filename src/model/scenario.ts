@@ -2,7 +2,7 @@
  * The scenario language, as loaded from `suites/<area>/<name>.yaml` after schema validation.
  * The JSON Schema in `src/scenario/schema.ts` is the authority; these types mirror it.
  */
-import type { RequirementLevel } from './results.js';
+import type { HeaderValue, RequirementLevel } from './results.js';
 
 /**
  * What a target profile can claim; requirements and checks that name tags apply only when the
@@ -149,7 +149,8 @@ export interface RequestSpec {
   path?: string;
   /** Absolute URL (may contain ${vars}). */
   url?: string;
-  headers?: Record<string, string>;
+  /** A list value is sent as separate header lines (HeaderValue). */
+  headers?: Record<string, HeaderValue>;
   query?: Record<string, string | string[]>;
   json?: unknown;
   text?: string;

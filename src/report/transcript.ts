@@ -1,4 +1,4 @@
-import type { CheckResult, Exchange, ScenarioResult } from '../model/results.js';
+import type { CheckResult, Exchange, HeaderValue, ScenarioResult } from '../model/results.js';
 import { collectChecks, formatDuration } from './scenario-summary.js';
 
 /**
@@ -19,8 +19,11 @@ export function escapeControls(text: string): string {
   });
 }
 
-function formatHeaders(prefix: string, headers: Record<string, string>): string[] {
-  return Object.entries(headers).map(([name, value]) => `${prefix} ${escapeControls(name)}: ${escapeControls(value)}`);
+/** One line per header field line: a list value (separate lines as sent) shows each of its lines. */
+function formatHeaders(prefix: string, headers: Record<string, HeaderValue>): string[] {
+  return Object.entries(headers).flatMap(([name, value]) =>
+    [value].flat().map((line) => `${prefix} ${escapeControls(name)}: ${escapeControls(line)}`),
+  );
 }
 
 function formatBody(body: string): string[] {

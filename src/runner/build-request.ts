@@ -1,5 +1,6 @@
 import type { OutgoingRequest } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
+import type { HeaderValue } from '../model/results.js';
 import type { RequestSpec } from '../model/scenario.js';
 import { interpolate, interpolateJson, type Variables } from './variables.js';
 
@@ -15,13 +16,14 @@ export function buildRequest(spec: RequestSpec, vars: Variables, baseUrl: string
   for (const [name, value] of Object.entries(spec.query ?? {})) {
     for (const v of [value].flat()) url.searchParams.append(name, interpolate(v, vars));
   }
-  const headers: Record<string, string> = {};
-  const set = (name: string, value: string): void => {
+  const headers: Record<string, HeaderValue> = {};
+  const set = (name: string, value: HeaderValue): void => {
     for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
     headers[name] = value;
   };
   for (const [k, v] of Object.entries(defaults)) set(k, v);
-  for (const [k, v] of Object.entries(spec.headers ?? {})) set(k, interpolate(v, vars));
+  // A list stays a list: sent as separate header lines, in order (PREFER-03).
+  for (const [k, v] of Object.entries(spec.headers ?? {})) set(k, Array.isArray(v) ? v.map((line) => interpolate(line, vars)) : interpolate(v, vars));
   let body: string | undefined;
   const has = (name: string): boolean => Object.keys(headers).some((k) => k.toLowerCase() === name);
   if (spec.json !== undefined) {
@@ -43,6 +45,6 @@ export function joinPath(baseUrl: string, path: string): string {
 export function describeSent(req: OutgoingRequest, redactor: Pick<Redactor, 'header' | 'text'>): string {
   const shown = Object.entries(req.headers)
     .filter(([k]) => !/^(user-agent|content-length)$/i.test(k))
-    .map(([k, v]) => `${k}: ${redactor.header(k, v)}`);
+    .flatMap(([k, v]) => [v].flat().map((line) => `${k}: ${redactor.header(k, line)}`));
   return `${req.method} ${redactor.text(req.url)}${shown.length ? ` (${shown.join('; ')})` : ''}${req.body ? ` with a ${req.body.length}-byte body` : ''}`;
 }

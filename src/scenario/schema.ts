@@ -103,7 +103,11 @@ const request = {
     method: { type: 'string', pattern: '^[A-Z]+$' },
     path: { type: 'string', minLength: 1 },
     url: { type: 'string', minLength: 1 },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    // A list is sent as separate header lines (e.g. two Prefer lines, PREFER-03).
+    headers: {
+      type: 'object',
+      additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    },
     query: {
       type: 'object',
       additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },

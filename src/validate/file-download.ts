@@ -8,10 +8,11 @@
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
+import type { HeaderValue } from '../model/results.js';
 
 export interface OpenFileOptions {
   url: string;
-  headers: Record<string, string>;
+  headers: Record<string, HeaderValue>;
   signal: AbortSignal;
   /** Longest wait for the response headers, and longest stall between body chunks. */
   stallTimeoutMs: number;

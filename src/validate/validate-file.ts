@@ -3,7 +3,7 @@
  * Content-Encoding, then every line (see line-checks.ts), then the manifest's count. Memory
  * stays flat: one chunk, one partial line and (in a quick run) the held-back sample.
  */
-import type { Exchange } from '../model/results.js';
+import type { Exchange, HeaderValue } from '../model/results.js';
 import { mediaTypeOf } from '../assert/matchers.js';
 import type { Redactor } from '../http/redact.js';
 import { decodeBody, openFile, TransportError, describeError, type EncodingReport } from './file-download.js';
@@ -41,7 +41,7 @@ export interface FileReport {
 }
 
 export interface FileRunOptions {
-  headers: Record<string, string>;
+  headers: Record<string, HeaderValue>;
   signal: AbortSignal;
   stallTimeoutMs: number;
   redactor: Redactor;

@@ -16,7 +16,6 @@ const KNOWN_GAPS: Record<string, string> = {
   'MAN-10': 'organizeOutputBy: not implemented by the reference server yet',
   'FILE-07': 'Attachment urls inside resources: no synthetic data carries attachments yet',
   'FILE-09': 'organizeOutputBy blocks: not implemented by the reference server yet',
-  'PREFER-03': 'two Prefer header lines: the scenario language sends one value per header name',
   'PREFER-10': 'separate-export-status echo (same rule as KICKOFF-12): needs the server side first',
   'AUTH-01': 'TLS: the reference server and tests run plain http on loopback',
   'AUTH-06': 'scope-limited export: needs a third, narrowly scoped registered client',

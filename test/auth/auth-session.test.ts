@@ -133,7 +133,7 @@ describe('auth session: where a token may go', () => {
     const first = await auth.authorize(get(url), 'primary', signal);
     const second = await auth.authorize(get(url), 'secondary', signal);
     const malformed = await auth.authorize(get(url), 'malformed', signal);
-    const header = (r: typeof first): string => (r.ok ? r.request.headers['Authorization'] ?? '' : '');
+    const header = (r: typeof first): string => (r.ok ? String(r.request.headers['Authorization'] ?? '') : '');
     expect(new Set([header(first), header(second), header(malformed)]).size).toBe(3);
     expect(header(malformed)).toMatch(/^Bearer malformed\./);
     expect(auth.expiredTokenUnavailable()).toBeUndefined();

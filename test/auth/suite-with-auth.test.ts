@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunResult, ScenarioResult } from '../../src/model/results.js';
+import type { HeaderValue, RunResult, ScenarioResult } from '../../src/model/results.js';
 import { runBundled } from '../helpers/run-bundled.js';
 import { closeAllServers, startServer } from '../reference-server/helpers.js';
 import { authOptions, CLIENT_A, getToken } from './auth-helpers.js';
@@ -49,7 +49,7 @@ describe('the whole suite against the bundled server in SMART auth mode (two cli
     const run = finished(outcome);
     expect(notPassed(run), output).toEqual([]);
     const exchanges = run.scenarios.flatMap((s) => s.exchanges);
-    const authorization = (e: (typeof exchanges)[number]): string | undefined =>
+    const authorization = (e: (typeof exchanges)[number]): HeaderValue | undefined =>
       Object.entries(e.request.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
     const fileRequests = exchanges.filter((e) => e.request.url.includes('/_files/'));
     const statusRequests = exchanges.filter((e) => e.request.url.includes('/_async/'));

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer, type RunningReferenceServer } from '../../reference-server/index.js';
 import type { HttpResponse } from '../../src/http/client.js';
-import type { CheckResult } from '../../src/model/results.js';
+import type { CheckResult, HeaderValue } from '../../src/model/results.js';
 import type { LongPollSpec } from '../../src/model/scenario.js';
 import { systemClock } from '../../src/runner/clock.js';
 import { DEFAULT_POLL_POLICY, type PollResult } from '../../src/runner/poll.js';
@@ -19,7 +19,7 @@ interface Held {
   checks: CheckResult[];
   labels: string[];
   /** The Prefer header each exchange sent, by label. */
-  sent: Map<string, string | undefined>;
+  sent: Map<string, HeaderValue | undefined>;
 }
 
 /** Kick off an export on a fresh reference server, then poll its status URL with held requests. */

@@ -66,6 +66,11 @@ describe('buildRequest: headers and body', () => {
     expect(buildRequest({ method: 'GET', path: '/', headers: { 'X-Type': '${type}' } }, vars, BASE, {}).headers).toEqual({ 'X-Type': 'Patient' });
   });
 
+  it('a list value stays a list (separate header lines), each line interpolated, and overrides a profile header', () => {
+    const r = buildRequest({ method: 'GET', path: '/', headers: { Prefer: ['respond-async', 'x=${type}'] } }, vars, BASE, { prefer: 'wait=1' });
+    expect(r.headers).toEqual({ Prefer: ['respond-async', 'x=Patient'] });
+  });
+
   it('sends no body and sets no content-type without json or text', () => {
     const r = buildRequest({ method: 'GET', path: '/' }, vars, BASE, {});
     expect(r.body).toBeUndefined();
@@ -97,6 +102,11 @@ describe('describeSent', () => {
     const redactor = new Redactor();
     const req = { method: 'POST', url: 'http://h/fhir/$export', headers: { Authorization: 'Bearer secret-token', 'User-Agent': 'x', 'content-length': '2', Prefer: 'respond-async' }, body: '{}' };
     expect(describeSent(req, redactor)).toBe('POST http://h/fhir/$export (Authorization: Bearer <redacted>; Prefer: respond-async) with a 2-byte body');
+  });
+
+  it('shows each line of a list value, as sent', () => {
+    const req = { method: 'GET', url: 'http://h/Patient', headers: { Prefer: ['handling=lenient', 'respond-async'], 'X-Api-Key': ['k1-secret', 'k2-secret'] } };
+    expect(describeSent(req, new Redactor())).toBe('GET http://h/Patient (Prefer: handling=lenient; Prefer: respond-async; X-Api-Key: <redacted>; X-Api-Key: <redacted>)');
   });
 
   it('omits the parentheses without headers', () => {

@@ -23,6 +23,16 @@ describe('Redactor.header', () => {
     expect(new Redactor().header(name, 'plain')).toBe('plain');
   });
 
+  it('headers() redacts every line of a list value and keeps it a list', () => {
+    const r = new Redactor();
+    r.addSecret('s3cr3t-value');
+    expect(r.headers({ Authorization: ['Bearer a', 'Basic b'], Prefer: ['respond-async', 'x=s3cr3t-value'], Accept: 'a/b' })).toEqual({
+      Authorization: ['Bearer <redacted>', 'Basic <redacted>'],
+      Prefer: ['respond-async', 'x=<redacted>'],
+      Accept: 'a/b',
+    });
+  });
+
   it('masks registered secrets inside other header values', () => {
     const r = new Redactor();
     r.addSecret('s3cr3t-value');

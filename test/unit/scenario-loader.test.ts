@@ -152,6 +152,22 @@ describe('schema problems', () => {
   });
 });
 
+describe('header lists (separate header lines)', () => {
+  it('a header value may be a list of strings, kept in order', () => {
+    const text = variant('      path: ${exportPath}\n', '      path: ${exportPath}\n      headers: { Prefer: [respond-async, "handling=lenient"], Accept: application/fhir+json }\n');
+    suite = writeSuite({ 'demo/ok.yaml': text });
+    const plan = loadPlan({ suitesDir: suite.dir });
+    expect(plan.ok && plan.scenarios[0]?.steps[0]?.request?.headers).toEqual({ Prefer: ['respond-async', 'handling=lenient'], Accept: 'application/fhir+json' });
+  });
+
+  it('an empty list and a list of non-strings are errors at the header', () => {
+    const empty = load(variant('      path: ${exportPath}\n', '      path: ${exportPath}\n      headers: { Prefer: [] }\n'));
+    expect(empty.ds.map((d) => d.message)).toEqual(['at steps[0].request.headers.Prefer: has none of the allowed forms: string, or a list of string']);
+    const numbers = load(variant('      path: ${exportPath}\n', '      path: ${exportPath}\n      headers: { Prefer: [1, 2] }\n'));
+    expect(numbers.ds.map((d) => d.message)).toEqual(['at steps[0].request.headers.Prefer: has none of the allowed forms: string, or a list of string']);
+  });
+});
+
 describe('one pass over every file', () => {
   it('reports every problem of every file, sorted by file and position, before anything runs', () => {
     const syntax = variant('title: A valid scenario\n', 'title: A valid scenario\ntitle: again\n');
