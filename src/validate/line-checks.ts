@@ -6,6 +6,7 @@
  * the file's ProblemLog with line numbers; nothing here throws for bad content.
  */
 import type { FileCheckKind } from '../model/scenario.js';
+import { parseInstant } from './fast-instant.js';
 import type { FhirResourceValidator } from './fhir-r4-schema.js';
 import type { ProblemLog } from './problem-log.js';
 import type { ResourceKeySet } from './resource-key-set.js';
@@ -83,24 +84,26 @@ export function checkLine(ctx: LineCheckContext, line: string, n: number): void 
     if (kinds.has('ndjson')) log.add('ndjson', `line ${n}: an object without a string resourceType`);
     return;
   }
-  const name = typeof resource.id === 'string' ? `${type}/${resource.id}` : `${type} (no id)`;
+  const id = resource.id;
+  // Built only for a message or a check that needs it: on a clean file most lines never do.
+  const nameOf = (): string => (typeof id === 'string' ? `${type}/${id}` : `${type} (no id)`);
   if (kinds.has('type') && ctx.itemType !== undefined && type !== ctx.itemType) {
-    log.add('type', `line ${n}: ${name} in a file whose manifest type is ${ctx.itemType}`);
+    log.add('type', `line ${n}: ${nameOf()} in a file whose manifest type is ${ctx.itemType}`);
   }
   if (ctx.fhir !== undefined && kinds.has('resource')) {
     const verdict = ctx.fhir.validate(value);
-    if (!verdict.ok) log.add('resource', `line ${n}: ${name} is not a valid FHIR R4 ${type}: ${verdict.problems.slice(0, 2).join('; ')}`);
+    if (!verdict.ok) log.add('resource', `line ${n}: ${nameOf()} is not a valid FHIR R4 ${type}: ${verdict.problems.slice(0, 2).join('; ')}`);
   }
-  if (ctx.keys !== undefined && typeof resource.id === 'string') {
-    const earlier = ctx.keys.add(name, ctx.ordinalBase + n);
-    if (earlier !== undefined) log.add('unique', `line ${n}: ${name} already appeared (${ctx.locate(earlier)})`);
+  if (ctx.keys !== undefined && typeof id === 'string') {
+    const earlier = ctx.keys.addResource(type, id, ctx.ordinalBase + n);
+    if (earlier !== undefined) log.add('unique', `line ${n}: ${nameOf()} already appeared (${ctx.locate(earlier)})`);
   }
   if (ctx.transactionTime !== undefined && kinds.has('lastUpdated')) {
     const updated = resource.meta?.lastUpdated;
-    const at = typeof updated === 'string' ? Date.parse(updated) : NaN;
-    if (at > ctx.transactionTime) log.add('lastUpdated', `line ${n}: ${name} has meta.lastUpdated ${String(updated)}, after transactionTime`);
+    const at = typeof updated === 'string' ? parseInstant(updated) : NaN;
+    if (at > ctx.transactionTime) log.add('lastUpdated', `line ${n}: ${nameOf()} has meta.lastUpdated ${String(updated)}, after transactionTime`);
   }
-  if (ctx.elements !== undefined) checkElements(ctx, resource as Record<string, unknown>, type, `line ${n}: ${name}`);
+  if (ctx.elements !== undefined) checkElements(ctx, resource as Record<string, unknown>, type, `line ${n}: ${nameOf()}`);
 }
 
 /**

@@ -8,14 +8,27 @@
 
 const INITIAL_CAPACITY = 1 << 12;
 
-function hashPair(key: string): [number, number] {
+/** Two 32-bit hashes, mixed over `parts` joined by '/' (without building the joined string). */
+function hashParts(first: string, second: string | undefined): [number, number] {
+  const length = second === undefined ? first.length : first.length + 1 + second.length;
   let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+  let b = 0x01000193 ^ length;
+  for (let i = 0; i < first.length; i++) {
+    const c = first.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
+  }
+  if (second !== undefined) {
+    a = Math.imul(a ^ 0x2f, 0x01000193);
+    b = Math.imul(b ^ 0x2f, 0x5bd1e995);
+    b ^= b >>> 15;
+    for (let i = 0; i < second.length; i++) {
+      const c = second.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
   }
   // 0 marks an empty slot in `lo`; keep every real hash non-zero.
   return [a >>> 0, (b >>> 0) || 1];
@@ -36,8 +49,20 @@ export class ResourceKeySet {
    * already had the key (a duplicate), or undefined when it is new.
    */
   add(key: string, ordinal: number): number | undefined {
+    return this.addHash(hashParts(key, undefined), ordinal);
+  }
+
+  /**
+   * The same as `add(\`${type}/${id}\`, ordinal)`, without building that string: the per-line
+   * hot path of NDJSON validation, where concatenating (and then flattening) costs more than
+   * the hashing.
+   */
+  addResource(type: string, id: string, ordinal: number): number | undefined {
+    return this.addHash(hashParts(type, id), ordinal);
+  }
+
+  private addHash([h, l]: [number, number], ordinal: number): number | undefined {
     if ((this.used + 1) * 2 > this.lo.length) this.grow();
-    const [h, l] = hashPair(key);
     const slot = this.find(h, l);
     if (this.lo[slot] !== 0) return this.ordinal[slot];
     this.hi[slot] = h;

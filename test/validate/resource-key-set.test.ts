@@ -20,3 +20,17 @@ describe('ResourceKeySet', () => {
     expect(keys.add('Observation/p1-obs2', n + 3)).toBeUndefined();
   });
 });
+
+describe('ResourceKeySet.addResource', () => {
+  it('is the same key as add("type/id"): either form finds the other', () => {
+    const keys = new ResourceKeySet();
+    expect(keys.addResource('Patient', 'p1', 1)).toBeUndefined();
+    expect(keys.add('Patient/p1', 2)).toBe(1);
+    expect(keys.add('Observation/o1', 3)).toBeUndefined();
+    expect(keys.addResource('Observation', 'o1', 4)).toBe(3);
+    // The separator is part of the key: "Pa" + "tient/p1" is not "Patient" + "p1".
+    expect(keys.addResource('Patient/p', '1', 5)).toBeUndefined();
+    expect(keys.addResource('Patient', 'p2', 6)).toBeUndefined();
+    expect(keys.size).toBe(4);
+  });
+});
