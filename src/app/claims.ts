@@ -75,6 +75,9 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     missing.set('post-kickoff', 'POST kick-off is optional before Bulk Data v4; declare it in capabilities: to test it');
   }
   if (!capabilities.has('get-kickoff')) missing.set('get-kickoff', 'Bulk Data v4 kicks off with POST only');
+  if (!capabilities.has('organize-output-by')) {
+    missing.set('organize-output-by', 'organizeOutputBy is optional (Bulk Data v3 and later); declare organize-output-by in capabilities: when the target supports it');
+  }
   for (const t of ['bundle', 'redirect', 'callback', 'longpoll', 'smart', 'client-isolation'] as const) {
     if (!tags.has(t)) missing.set(t, `the target profile does not claim ${t} (add it to claims: or --profile)`);
   }

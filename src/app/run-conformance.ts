@@ -117,7 +117,10 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     });
     if (!auth.ok) return { kind: 'target-error', message: `auth: ${redactor.text(auth.error)}` };
     // The bundled server's Group is known; an external target names its own in the profile.
-    const profile = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
+    const grouped = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
+    // The bundled server's 4.0 shape supports organizeOutputBy (optional from Bulk Data v3 on).
+    const organizes = server !== undefined && opts.bundled?.bulkVersion === 'v4';
+    const profile = organizes ? { ...grouped, capabilities: [...(grouped.capabilities ?? []), 'organize-output-by' as const] } : grouped;
     const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, ...(auth.claims ? { auth: auth.claims } : {}) });
     const callbacks = await startCallbackRun({ scenarios: plan.scenarios, claims, options: opts.callback ?? {}, credentials: callbackSecrets.credentials });
     if (!callbacks.ok) return { kind: 'target-error', message: callbacks.message };

@@ -16,7 +16,7 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
  * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
  * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'organize-output-by'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {
@@ -214,7 +214,7 @@ export interface WaitCallbackSpec {
 }
 
 /** What a `validateFiles` step can check in every downloaded file; each kind cites its requirement. */
-export const FILE_CHECK_KINDS = ['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements'] as const;
+export const FILE_CHECK_KINDS = ['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments'] as const;
 export type FileCheckKind = (typeof FILE_CHECK_KINDS)[number];
 export const MANIFEST_FILE_LISTS = ['output', 'deleted', 'error', 'outcome'] as const;
 

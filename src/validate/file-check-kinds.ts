@@ -14,6 +14,10 @@ const EXPECTED: Record<FileCheckKind, string> = {
   unique: 'holding no resourceType/id that appeared before in the output files',
   lastUpdated: 'holding no resource whose meta.lastUpdated is after the manifest transactionTime',
   elements: 'holding only the requested _elements (plus resourceType, id, meta and mandatory elements; complex elements judged)',
+  organized:
+    "organized in blocks (outputOrganizedBy): starting with a Parameters header whose header parameter references the organizing resource, a block continued in another file repeated there and named by continuesInFile",
+  attachments:
+    "holding Attachments whose url (when used without data) is absolute and answers 2XX (a sample of distinct URLs fetched, with the access token only when requiresAccessToken)",
 };
 
 /** Kinds whose level the spec states apart from the requirement's main level. */

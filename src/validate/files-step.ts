@@ -12,12 +12,14 @@ import { rollUpChecks } from '../runner/outcome.js';
 import { interpolate } from '../runner/variables.js';
 import { sharedFhirValidator } from './fhir-r4-schema.js';
 import { describeKind, KIND_LEVEL } from './file-check-kinds.js';
-import { ElementRule } from './line-checks.js';
+import { ElementRule, type LineCheckContext } from './line-checks.js';
 import { readManifestFiles } from './manifest-files.js';
 import { ResourceKeySet } from './resource-key-set.js';
 import { validateFile, type FileReport } from './validate-file.js';
 import { parseSize } from './size.js';
 import { authorizeFileRequest } from '../auth/send-with-auth.js';
+import { AttachmentCollector, dereferenceAttachment } from './attachment-check.js';
+import { OrganizedOutput } from './organized-output.js';
 
 const DEFAULT_MAX_PROBLEMS = 5;
 const DEFAULT_STALL_MS = 30_000;
@@ -25,7 +27,7 @@ const DEFAULT_SAMPLE = { over: '64MiB', first: 1000, last: 1000, random: 1000 };
 type IndexedReport = FileReport & { exchangeIndex: number };
 
 /** Checks about the content, judged only on files that answered 200 and were read to the end. */
-const CONTENT_KINDS: readonly FileCheckKind[] = ['ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements'];
+const CONTENT_KINDS: readonly FileCheckKind[] = ['ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments'];
 
 export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
   const started = ctx.clock.now();
@@ -53,6 +55,8 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
   const bases: { base: number; url: string }[] = [];
   let ordinalBase = 0;
   const sample = ctx.quick ? { ...DEFAULT_SAMPLE, ...spec.sample } : undefined;
+  const organized = enabled.has('organized') && manifest.organizedBy !== undefined ? new OrganizedOutput(manifest.organizedBy, manifest.outputItems) : undefined;
+  const attachments = enabled.has('attachments') ? new AttachmentCollector(ctx.redactor.text.bind(ctx.redactor)) : undefined;
   const reports: IndexedReport[] = [];
   for (const [i, target] of manifest.files.entries()) {
     if (state.signal.aborted) break;
@@ -76,19 +80,56 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
         locate: (ordinal) => locate(bases, ordinal, ctx.redactor.text.bind(ctx.redactor)),
         fhir,
         elements: spec.elements && enabled.has('elements') ? new ElementRule(spec.elements) : undefined,
+        organized: organizedPart(organized, target),
+        attachments: target.list === 'output' ? attachments : undefined,
+        fileLabel: `${target.list}[${target.index}]`,
       },
     });
     ordinalBase += report.lines;
     state.exchanges.push(report.exchange);
     reports.push({ ...report, exchangeIndex: state.exchanges.length - 1 });
   }
+  const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined);
+  organized?.finish(readToEnd);
+  const notes: string[] = [];
+  if (attachments !== undefined && !state.signal.aborted) {
+    await dereferenceSample(attachments, { requiresAccessToken: manifest.requiresAccessToken, headers: manifest.requiresAccessToken ? ctx.headers : {} }, ctx, state);
+    // FILE-07 is judged only when the output holds Attachment URLs.
+    if (attachments.found === 0) {
+      kinds.delete('attachments');
+      notes.push('no Attachment.url (without data) in the output files: attachments not judged');
+    }
+  }
   checks.push(...buildChecks(reports, kinds, ctx));
   const broken = reports.find((r) => r.error !== undefined);
   const verdict = rollUpChecks(checks);
   if (broken?.error) return finish(verdict === 'failed' ? 'failed' : 'errored', broken.error);
   if (state.signal.aborted) return finish('errored', 'aborted before every file was read');
-  const note = manifest.skipped.length ? `not fetched: ${manifest.skipped.join('; ')}` : undefined;
-  return finish(verdict, note);
+  if (manifest.skipped.length) notes.push(`not fetched: ${manifest.skipped.join('; ')}`);
+  return finish(verdict, notes.length ? notes.join('; ') : undefined);
+}
+
+function organizedPart(organized: OrganizedOutput | undefined, target: { list: string; index: number }): LineCheckContext['organized'] {
+  const file = organized !== undefined && target.list === 'output' ? organized.fileAt(target.index) : undefined;
+  return organized !== undefined && file !== undefined ? { output: organized, file } : undefined;
+}
+
+/** Fetch the sampled attachment URLs (credentials as for the files); failures go to the log of the file they came from. */
+async function dereferenceSample(
+  attachments: AttachmentCollector,
+  file: { requiresAccessToken: boolean; headers: RunContext['headers'] },
+  ctx: RunContext,
+  state: ScenarioState,
+): Promise<void> {
+  for (const item of attachments.sample) {
+    if (state.signal.aborted) return;
+    const headers = { ...file.headers, Accept: '*/*' };
+    const authorized = await authorizeFileRequest(ctx, { url: item.url, headers, requiresAccessToken: file.requiresAccessToken, signal: state.signal });
+    const problem = authorized.ok
+      ? await dereferenceAttachment(item.url, { headers: authorized.headers, signal: state.signal, stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS, redact: ctx.redactor.text.bind(ctx.redactor) })
+      : authorized.reason;
+    if (problem !== undefined) item.log.add('attachments', `${item.where}: ${problem}`);
+  }
 }
 
 function locate(bases: readonly { base: number; url: string }[], ordinal: number, redact: (s: string) => string): string {

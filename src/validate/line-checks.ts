@@ -2,10 +2,13 @@
  * The checks made on each NDJSON line of one file: one JSON object with a resourceType
  * (`ndjson`), valid against the FHIR R4 schema (`resource`), of the manifest item's type
  * (`type`), no resourceType/id seen before in the export (`unique`), meta.lastUpdated not after
- * transactionTime (`lastUpdated`), only the requested `_elements` (`elements`). Problems go to
+ * transactionTime (`lastUpdated`), only the requested `_elements` (`elements`), Parameters-headed
+ * blocks of organized output (`organized`), Attachment URLs (`attachments`). Problems go to
  * the file's ProblemLog with line numbers; nothing here throws for bad content.
  */
 import type { FileCheckKind } from '../model/scenario.js';
+import type { AttachmentCollector } from './attachment-check.js';
+import type { OrganizedFileState, OrganizedOutput } from './organized-output.js';
 import { parseInstant } from './fast-instant.js';
 import type { FhirResourceValidator } from './fhir-r4-schema.js';
 import type { ProblemLog } from './problem-log.js';
@@ -25,6 +28,11 @@ export interface LineCheckContext {
   locate(ordinal: number): string;
   fhir: FhirResourceValidator | undefined;
   elements: ElementRule | undefined;
+  /** Organized output (outputOrganizedBy) and this file's part in it: the `organized` check. */
+  organized?: { output: OrganizedOutput; file: OrganizedFileState } | undefined;
+  /** The `attachments` check; `fileLabel` names the file in its messages. */
+  attachments?: AttachmentCollector | undefined;
+  fileLabel?: string;
   log: ProblemLog;
 }
 
@@ -104,6 +112,8 @@ export function checkLine(ctx: LineCheckContext, line: string, n: number): void 
     if (at > ctx.transactionTime) log.add('lastUpdated', `line ${n}: ${nameOf()} has meta.lastUpdated ${String(updated)}, after transactionTime`);
   }
   if (ctx.elements !== undefined) checkElements(ctx, resource as Record<string, unknown>, type, `line ${n}: ${nameOf()}`);
+  if (ctx.organized !== undefined) ctx.organized.output.visit(ctx.organized.file, resource as Record<string, unknown>, type, nameOf(), n, log);
+  if (ctx.attachments !== undefined) ctx.attachments.visit(resource as Record<string, unknown>, type, nameOf(), n, log, ctx.fileLabel ?? 'the file');
 }
 
 /**

@@ -7,7 +7,18 @@ import type { ValidateFilesSpec } from '../model/scenario.js';
 import type { FileTarget } from './validate-file.js';
 
 export type ManifestFiles =
-  | { ok: true; files: FileTarget[]; skipped: string[]; transactionTime: number | undefined; requiresAccessToken: boolean; organized: boolean }
+  | {
+      ok: true;
+      files: FileTarget[];
+      skipped: string[];
+      transactionTime: number | undefined;
+      requiresAccessToken: boolean;
+      organized: boolean;
+      /** outputOrganizedBy, when it is a string. */
+      organizedBy: string | undefined;
+      /** Every `output` item's url and continuesInFile, by its index in the manifest ('' for an item without a url). */
+      outputItems: { url: string; continuesInFile: string | undefined }[];
+    }
   | { ok: false; reason: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -39,6 +50,11 @@ export function readManifestFiles(captured: string | string[] | undefined, spec:
   const limited = spec.maxFiles !== undefined && files.length > spec.maxFiles ? files.slice(0, spec.maxFiles) : files;
   if (limited.length < files.length) skipped.push(`${files.length - limited.length} file(s) over maxFiles ${spec.maxFiles}`);
   const time = typeof manifest['transactionTime'] === 'string' ? Date.parse(manifest['transactionTime']) : NaN;
+  const output: unknown[] = Array.isArray(manifest['output']) ? manifest['output'] : [];
+  const outputItems = output.map((item) => ({
+    url: isObject(item) && typeof item['url'] === 'string' ? item['url'] : '',
+    continuesInFile: isObject(item) && typeof item['continuesInFile'] === 'string' ? item['continuesInFile'] : undefined,
+  }));
   return {
     ok: true,
     files: limited,
@@ -46,5 +62,7 @@ export function readManifestFiles(captured: string | string[] | undefined, spec:
     transactionTime: Number.isNaN(time) ? undefined : time,
     requiresAccessToken: manifest['requiresAccessToken'] === true,
     organized: manifest['outputOrganizedBy'] !== undefined,
+    organizedBy: typeof manifest['outputOrganizedBy'] === 'string' ? manifest['outputOrganizedBy'] : undefined,
+    outputItems,
   };
 }

@@ -46,7 +46,7 @@ describe('the validateFiles step', () => {
       expect(outcome.kind === 'finished' && outcome.run.scenarios.map((s) => `${s.id}: ${s.outcome}`), output).toEqual(['payload.validate-output-files: passed']);
       const checks = outcome.kind === 'finished' ? (outcome.run.scenarios[0]?.checks ?? []) : [];
       expect(checks.filter((c) => c.subject === 'every listed file').map((c) => c.requirement).sort()).toEqual(
-        ['FILE-01', 'FILE-01', 'FILE-03', 'FILE-03', 'FILE-05', 'MAN-01', 'MAN-04', 'MAN-14'],
+        ['FILE-01', 'FILE-01', 'FILE-03', 'FILE-03', 'FILE-05', 'FILE-07', 'MAN-01', 'MAN-04', 'MAN-14'],
       );
     }
   });
