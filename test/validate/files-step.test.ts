@@ -52,6 +52,24 @@ describe('the validateFiles step', () => {
   });
 });
 
+describe('organized output and attachments on the bundled server', () => {
+  it('runs the organized scenario against the 4.0 shape (which supports organizeOutputBy) and skips it, with the reason, elsewhere', async () => {
+    const bundled = { jobDurationMs: 100, retryAfter: { form: 'seconds' as const, seconds: 0 } };
+    const v4 = await runBundled({ grep: ['files.organized-*'], profileTags: ['bulk-v4'], bundled: { ...bundled, bulkVersion: 'v4' } });
+    const v4Results = v4.outcome.kind === 'finished' ? v4.outcome.run.scenarios : [];
+    expect(v4Results.map((s) => `${s.id}: ${s.outcome}`), v4.output).toEqual(['files.organized-by-patient-get: skipped', 'files.organized-by-patient-post: passed']);
+    const judged = v4Results[1]?.checks.filter((c) => c.requirement === 'FILE-09' || c.requirement === 'MAN-10').map((c) => `${c.requirement} ${String(c.passed)}`);
+    expect(judged).toContain('FILE-09 true');
+    expect(judged).toContain('MAN-10 true');
+    const v2 = await runBundled({ grep: ['files.organized-*'], bundled });
+    const v2Results = v2.outcome.kind === 'finished' ? v2.outcome.run.scenarios : [];
+    expect(v2Results.map((s) => `${s.outcome}: ${s.reason ?? ''}`)).toEqual([
+      expect.stringMatching(/^skipped: .*organize-output-by/),
+      expect.stringMatching(/^skipped: .*organize-output-by/),
+    ]);
+  });
+});
+
 describe('Content-Encoding on the reference server (FILE-04)', () => {
   it('notices gzip sent without Content-Encoding, and still validates the decoded lines', async () => {
     const server = await startReferenceServer({ host: '127.0.0.1', port: 0, jobDurationMs: 0, faults: ['gzip-without-content-encoding'] });
