@@ -27,8 +27,9 @@ describe('organized output (FILE-09)', () => {
     const files = [
       [header('Patient/p1'), patient('p1'), obs('o1', 'p1'), header('Patient/p2'), patient('p2')],
       [header('Patient/p2'), obs('o2', 'p2'), header('https://fhir.example/r4/Patient/p3/_history/2'), patient('p3')],
+      [{ resourceType: 'Parameters', parameter: [{ name: 'header', valueReference: { reference: 'urn:uuid:7d1b', type: 'Patient' } }] }, patient('p4')],
     ];
-    expect(judge(files, ['https://files.example/f1', undefined])).toEqual([undefined, undefined]);
+    expect(judge(files, ['https://files.example/f1', undefined])).toEqual([undefined, undefined, undefined]);
   });
 
   it('flags a file that does not start with a header, and a header that is not a Reference to the organizing type', () => {
