@@ -57,6 +57,7 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     }
   }
   for (const c of input.profile.capabilities ?? []) capabilities.add(c);
+  addTesterKnowledge(input, capabilities, missing);
   // The bundled server refuses callback URLs whose host is off its allow-list (loopback by default).
   if (input.bundled) capabilities.add('callback-allow-list');
   if (!capabilities.has('callback-allow-list')) {
@@ -83,6 +84,23 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
   }
   addAuthCapabilities(input.auth, { capabilities, missing });
   return { tags, capabilities, missing, basis };
+}
+
+/**
+ * What only someone who knows the target can supply: a status URL it never issued (profile
+ * `vars.unknownStatusUrl`; status URLs are opaque, so the suite cannot make one up) and the fact
+ * that resources were deleted after 2000-01-01 (`deleted-resources`). The bundled server has both.
+ */
+function addTesterKnowledge(input: ClaimsInput, capabilities: Set<Capability>, missing: Map<Capability, string>): void {
+  if (input.profile.vars?.['unknownStatusUrl'] !== undefined) capabilities.add('unknown-status-url');
+  else {
+    capabilities.delete('unknown-status-url');
+    missing.set('unknown-status-url', "no unknownStatusUrl in the target profile's vars (a status URL the target never issued: status URLs are opaque, so the suite cannot make one up)");
+  }
+  if (input.bundled) capabilities.add('deleted-resources');
+  if (!capabilities.has('deleted-resources')) {
+    missing.set('deleted-resources', 'declare deleted-resources in capabilities: if resources that a system export covers were deleted after 2000-01-01');
+  }
 }
 
 /** Does a requirement or check apply to this target? (no tags = everywhere) */

@@ -29,9 +29,9 @@ export function computeCoverage(catalogue: Catalogue, scenarios: readonly Scenar
   for (const s of scenarios) {
     for (const step of s.steps) {
       const checked = [...(step.expect ?? []), ...(step.poll?.expect ?? [])].map((c) => c.requirement);
-      // waitCallback and poll.longPoll make a built-in check citing their `requirement`; a
+      // waitCallback, poll.longPoll and poll.retryAfterKept make a built-in check citing their requirement; a
       // validateFiles step cites one requirement per kind of file check.
-      const builtIn = [step.waitCallback?.requirement, step.poll?.longPoll?.requirement, ...Object.values(step.validateFiles?.checks ?? {})]
+      const builtIn = [step.waitCallback?.requirement, step.poll?.longPoll?.requirement, step.poll?.retryAfterKept, ...Object.values(step.validateFiles?.checks ?? {})]
         .filter((r): r is string => r !== undefined);
       for (const requirement of [...checked, ...builtIn]) {
         const set = cited.get(requirement) ?? new Set<string>();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startReferenceServer, type ReferenceServerOptions, type RunningReferenceServer } from '../../reference-server/index.js';
 import { HttpClient } from '../http/client.js';
@@ -117,7 +118,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     });
     if (!auth.ok) return { kind: 'target-error', message: `auth: ${redactor.text(auth.error)}` };
     // The bundled server's Group is known; an external target names its own in the profile.
-    const grouped = server && plan.profile.groupId === undefined ? { ...plan.profile, groupId: BUNDLED_GROUP_ID } : plan.profile;
+    // Status URLs are opaque: only someone who knows the target can name one it never issued. The
+    // bundled server's are <base>/_async/<128-bit hex>, so the bundled run names a fresh one.
+    const named = server && plan.profile.vars?.['unknownStatusUrl'] === undefined
+      ? { ...plan.profile, vars: { ...plan.profile.vars, unknownStatusUrl: `${baseUrl}/_async/${randomBytes(16).toString('hex')}` } }
+      : plan.profile;
+    const grouped = server && named.groupId === undefined ? { ...named, groupId: BUNDLED_GROUP_ID } : named;
     // The bundled server's 4.0 shape supports organizeOutputBy (optional from Bulk Data v3 on).
     const organizes = server !== undefined && opts.bundled?.bulkVersion === 'v4';
     const profile = organizes ? { ...grouped, capabilities: [...(grouped.capabilities ?? []), 'organize-output-by' as const] } : grouped;

@@ -14,9 +14,10 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
 /**
  * What a scenario can `require` besides spec tags: operations the target offers (discovered from
  * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
- * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/).
+ * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/);
+ * `unknown-status-url` and `deleted-resources` are what only the tester knows (src/app/claims.ts).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'organize-output-by'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {
@@ -70,12 +71,6 @@ export interface ValueMatchers {
   operationOutcome?: boolean;
   /** Array length at least this. */
   minItems?: number;
-  /**
-   * Equal to the JSON captured earlier as `variable` (key and array order aside), apart from the
-   * `ignoreKeys`, dropped at any depth. When the variable was not captured (an optional capture
-   * that found nothing) the check does not apply. `reference` is filled in by the runner.
-   */
-  sameJsonAs?: { variable: string; ignoreKeys?: string[]; reference?: string };
   /** An array with at least one item equal to this scalar (`${var}` allowed, like `equals`). */
   contains?: string | number | boolean | null;
   /** A number (or a header string that is one) at least / at most this. */
@@ -164,13 +159,7 @@ export interface RequestSpec {
 
 export interface PollSpec {
   /** Keep polling while the response status is one of these. */
-  while: {
-    status: number[];
-    /** Also keep polling while this header matches (e.g. X-Export-Status `^202` under separate-export-status). */
-    header?: { name: string; matches: string };
-  };
-  /** Captured from the in-progress responses: the first that yields a value wins (e.g. a partial manifest). */
-  capture?: Record<string, Capture>;
+  while: { status: number[] };
   /** Whole polling deadline, e.g. `60s`. */
   timeout?: string;
   /** Wait when the server sends no Retry-After; grows by `backoff` each time. */
@@ -183,6 +172,12 @@ export interface PollSpec {
   expect?: Check[];
   /** Poll with `Prefer: wait=N` and time the held requests (see src/longpoll/). */
   longPoll?: LongPollSpec;
+  /**
+   * Cited when the server breaks its own Retry-After: a 429 to a poll sent after waiting at least
+   * what the previous answer's Retry-After asked (delay-seconds, or an HTTP-date against that
+   * answer's Date header) is a miss; judged only for polls that kept such a wait.
+   */
+  retryAfterKept?: string;
 }
 
 /**
@@ -268,11 +263,6 @@ export interface Step {
   poll?: PollSpec;
   /** Run the request once per item of a captured list, binding each to `as`. */
   forEach?: { in: string; as: string; max?: number };
-  /**
-   * After the final answer, follow the URL at JSON pointer `next` (e.g. a manifest's `/link/0/url`)
-   * page by page, at most `max` pages (default 20), checking each page with `expect`.
-   */
-  follow?: { next: string; max?: number; expect?: Check[] };
   /** Send the same request `count` times, `interval` apart (default: back to back), checking each. */
   repeat?: { count: number; interval?: string };
   expect?: Check[];
@@ -287,11 +277,7 @@ export interface Step {
   /** Credentials of the request (see STEP_AUTH_MODES). */
   auth?: StepAuth;
   /** Run only when a captured variable has this value (e.g. requiresAccessToken `false`); else skipped with the reason. */
-  /**
-   * `equals`: the captured value is exactly this; `matches` / `notMatches`: it does / does not match
-   * this regular expression (an uncaptured variable counts as the empty string).
-   */
-  onlyIf?: { variable: string; equals?: string; matches?: string; notMatches?: string };
+  onlyIf?: { variable: string; equals: string };
   line?: number;
 }
 
@@ -302,8 +288,6 @@ export interface Scenario {
   requirements: string[];
   /** Capabilities or claims the target must have; otherwise skipped with the reason. */
   requires?: Capability[];
-  /** Runs only for targets claiming one of these (e.g. a Bulk Data v3/v4 feature); otherwise skipped with the reason. */
-  appliesTo?: SpecTag[];
   variables?: Record<string, string>;
   /** Callback endpoints: each name becomes a variable holding a fresh, unguessable receiver URL. */
   callbacks?: Record<string, CallbackEndpointSpec>;

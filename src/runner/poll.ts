@@ -1,4 +1,5 @@
 import type { HttpResponse, SendResult } from '../http/client.js';
+import { parseHttpDate } from '../protocol/http-date.js';
 import { parseRetryAfter, retryAfterDelayMs } from '../protocol/retry-after.js';
 import { formatDuration } from '../util/duration.js';
 import type { Clock } from './clock.js';
@@ -40,6 +41,19 @@ export interface PollOptions {
   keepPolling(res: HttpResponse): boolean;
   /** Called with each in-progress response (for per-poll checks). */
   onInterim?(res: HttpResponse, n: number): void;
+  /**
+   * Called with each 429 answer: `honoured` says how long the previous answer's Retry-After asked
+   * for and how long the harness waited, when that wait kept it (else undefined: nothing to judge).
+   */
+  onThrottled?(res: HttpResponse, n: number, honoured: HonouredWait | undefined): void;
+}
+
+/** A poll sent after waiting at least what the previous answer's Retry-After asked. */
+export interface HonouredWait {
+  askedMs: number;
+  waitedMs: number;
+  /** The Retry-After value, as sent. */
+  retryAfter: string;
 }
 
 /**
@@ -53,13 +67,22 @@ export async function pollUntilDone(opts: PollOptions): Promise<PollResult> {
   const deadline = clock.now() + policy.timeoutMs;
   let fallback = policy.intervalMs;
   let last = '';
+  let previous: { askedMs: number; retryAfter: string; answeredAt: number } | undefined;
   for (let n = 1; ; n++) {
+    const sentAt = clock.now();
     const sent = await opts.send(n);
     if (!sent.ok) return { kind: 'transport-error', error: sent.error, polls: n };
     const res = sent.response;
+    if (res.status === 429 && opts.onThrottled) {
+      const waitedMs = previous === undefined ? 0 : sentAt - previous.answeredAt;
+      const honoured = previous !== undefined && waitedMs >= previous.askedMs ? { askedMs: previous.askedMs, waitedMs, retryAfter: previous.retryAfter } : undefined;
+      opts.onThrottled(res, n, honoured);
+    }
     if (!opts.keepPolling(res)) return { kind: 'done', response: res, polls: n };
     opts.onInterim?.(res, n);
     const now = clock.now();
+    const asked = askedWaitMs(res);
+    previous = asked === undefined ? undefined : { askedMs: asked, retryAfter: res.headers['retry-after'] ?? '', answeredAt: now };
     const { waitMs, why } = nextWait(res, now, policy, fallback);
     if (why === 'fallback') fallback = Math.min(fallback * policy.backoff, policy.maxIntervalMs);
     last = `last status ${res.status} after ${n} poll${n === 1 ? '' : 's'}`;
@@ -72,6 +95,19 @@ export async function pollUntilDone(opts: PollOptions): Promise<PollResult> {
     }
     await clock.sleep(waitMs, opts.signal);
   }
+}
+
+/**
+ * How long the server's Retry-After asks to wait, measured without the harness clock: delay-seconds
+ * as given; an HTTP-date against the response's own Date header (undefined without one, or
+ * without a valid Retry-After), so that clock skew never makes a wait look kept or broken.
+ */
+export function askedWaitMs(res: HttpResponse): number | undefined {
+  const value = parseRetryAfter(res.headers['retry-after']);
+  if (value === undefined) return undefined;
+  if (value.kind === 'delay') return value.seconds * 1000;
+  const date = res.headers['date'] === undefined ? undefined : parseHttpDate(res.headers['date']);
+  return date === undefined ? undefined : Math.max(0, value.at - date);
 }
 
 /** How long to wait after `res` before the next poll, and why. */

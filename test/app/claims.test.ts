@@ -75,3 +75,22 @@ describe('resolveClaims', () => {
     expect(appliesTo(undefined, v2)).toBe(true);
   });
 });
+
+describe('resolveClaims: what only the tester knows', () => {
+  const claimsOf = (profile: Parameters<typeof resolveClaims>[0]['profile'], bundled = false) => resolveClaims({ profile, cliTags: [], metadata: undefined, bundled });
+
+  it('unknown-status-url comes from the profile vars naming one, never from capabilities alone', () => {
+    expect(claimsOf({ vars: { unknownStatusUrl: 'https://fhir.example.org/jobs/none' } }).capabilities.has('unknown-status-url')).toBe(true);
+    const without = claimsOf({ capabilities: ['unknown-status-url'] });
+    expect(without.capabilities.has('unknown-status-url')).toBe(false);
+    expect(unmetRequirements(['unknown-status-url'], without)).toEqual([
+      { capability: 'unknown-status-url', reason: "no unknownStatusUrl in the target profile's vars (a status URL the target never issued: status URLs are opaque, so the suite cannot make one up)" },
+    ]);
+  });
+
+  it('deleted-resources is declared by the profile (or holds for the bundled server)', () => {
+    expect(claimsOf({ capabilities: ['deleted-resources'] }).capabilities.has('deleted-resources')).toBe(true);
+    expect(claimsOf({}, true).capabilities.has('deleted-resources')).toBe(true);
+    expect(unmetRequirements(['deleted-resources'], claimsOf({}))[0]?.reason).toMatch(/^declare deleted-resources in capabilities:/);
+  });
+});

@@ -17,7 +17,7 @@ const observed: Record<string, FaultExpectation> = {};
  */
 async function finishedRun(faults: string[], server: FaultExpectation['server'] = {}): Promise<{ run: RunResult; exitCode: number; output: string }> {
   const { outcome, output } = await runBundled({
-    bundled: { faults, jobDurationMs: 200, retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 }, ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}) },
+    bundled: { faults, jobDurationMs: server.jobDurationMs ?? 200, retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 }, ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}) },
     ...(server.bulkVersion ? { profileTags: ['bulk-v4' as const] } : {}),
     ...(server.auth ? { bundledAuth: { tokenLifetimeSeconds: 6 } } : {}),
   });

@@ -210,3 +210,43 @@ describe('nextWait', () => {
     expect(nextWait(res({}), T0, policy, 90_000)).toEqual({ waitMs: 30_000, why: 'fallback' });
   });
 });
+
+describe('pollUntilDone: onThrottled says whether the 429 answered a poll that kept the previous Retry-After', () => {
+  async function throttled(script: Scripted[], policy: Partial<PollPolicy> = {}) {
+    const clock = new FakeClock();
+    const seen: [number, number | undefined, number | undefined][] = [];
+    let n = 0;
+    await pollUntilDone({
+      policy: { ...DEFAULT_POLL_POLICY, ...policy },
+      clock,
+      signal: new AbortController().signal,
+      send: () => {
+        const step = script[Math.min(++n, script.length) - 1] as { status: number; headers?: Record<string, string> };
+        return Promise.resolve(ok({ status: step.status, headers: step.headers ?? {}, body: Buffer.from('') }));
+      },
+      keepPolling: (res) => res.status === 202 || res.status === 429,
+      onThrottled: (_res, i, honoured) => seen.push([i, honoured?.askedMs, honoured?.waitedMs]),
+    });
+    return seen;
+  }
+
+  it('a first poll answered 429 has nothing to judge; one sent after the asked wait has', async () => {
+    const seen = await throttled([{ status: 429, headers: { 'retry-after': '2' } }, { status: 429, headers: { 'retry-after': '1' } }, done]);
+    expect(seen).toEqual([[1, undefined, undefined], [2, 2000, 2000]]);
+  });
+
+  it('a wait clamped by maxInterval did not keep Retry-After, so its 429 is not judged', async () => {
+    const seen = await throttled([running({ 'retry-after': '60' }), { status: 429, headers: { 'retry-after': '1' } }, done], { maxIntervalMs: 5000 });
+    expect(seen).toEqual([[2, undefined, undefined]]);
+  });
+
+  it('an HTTP-date is measured against the answer\'s own Date header, never the harness clock (none: not judged)', async () => {
+    const at = (offsetMs: number): string => new Date(T0 + offsetMs).toUTCString();
+    // The server's clock is an hour behind: the date looks long past to the harness, which polls after 100ms, short of the 2 s asked.
+    expect(await throttled([running({ 'retry-after': at(-3_600_000 + 2000), date: at(-3_600_000) }), { status: 429 }, done])).toEqual([[2, undefined, undefined]]);
+    // An hour ahead: the harness waits its 30 s cap, more than the 2 s the server meant, so the 429 is judged against 2 s.
+    expect(await throttled([running({ 'retry-after': at(3_600_000 + 2000), date: at(3_600_000) }), { status: 429 }, done])).toEqual([[2, 2000, 30_000]]);
+    // No Date header: an HTTP-date cannot be measured without the harness clock, so nothing is judged.
+    expect(await throttled([running({ 'retry-after': at(2000) }), { status: 429 }, done])).toEqual([[2, undefined, undefined]]);
+  });
+});

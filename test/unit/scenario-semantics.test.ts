@@ -175,6 +175,15 @@ describe('when conditions', () => {
     expect(messages.some((m) => m.includes('when'))).toBe(true);
   });
 
+  it('poll.retryAfterKept cites a requirement the scenario lists, and not on a longPoll step', () => {
+    const poll = "    request: { method: GET, url: \"${statusUrl}\" }\n    poll: { while: { status: [202] }, retryAfterKept: RETRY-01, longPoll: { wait: 5s, change: completion, requirement: STATUS-02 } }\n";
+    const text = variant('    request: { method: GET, url: "${statusUrl}" }\n', poll);
+    expect(load(text).ds.map((d) => d.message)).toEqual([
+      'retryAfterKept judges ordinary polls; a longPoll step holds its requests instead',
+      "retryAfterKept cites 'RETRY-01', which is missing from the scenario's requirements list",
+    ]);
+  });
+
   it('contains may refer to an earlier capture, and an undefined one is reported', () => {
     const text = variant('{ requirement: STATUS-02, status: 200 }', '{ requirement: STATUS-02, json: /ids, contains: "${statusUrl}" }');
     expect(load(text).ds).toEqual([]);
