@@ -89,7 +89,8 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
     state.exchanges.push(report.exchange);
     reports.push({ ...report, exchangeIndex: state.exchanges.length - 1 });
   }
-  const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined);
+  // A sampled file (--quick) may hide its last header: continuation links are judged on whole files only.
+  const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined && !r.sampled);
   organized?.finish(readToEnd);
   const notes: string[] = [];
   if (attachments !== undefined && !state.signal.aborted) {

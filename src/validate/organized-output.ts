@@ -25,7 +25,7 @@ export interface OrganizedFileState {
   log: ProblemLog | undefined;
 }
 
-type Parameter = { name?: unknown; valueReference?: { reference?: unknown } };
+type Parameter = { name?: unknown; valueReference?: { reference?: unknown; type?: unknown } };
 
 function findHeader(resource: Record<string, unknown>): Parameter | undefined {
   const parameters = resource['parameter'];
@@ -71,7 +71,8 @@ export class OrganizedOutput {
       log.add('organized', `line ${n}: the header parameter has no valueReference.reference (a Reference to the ${this.organizedBy} of the block)`);
       return;
     }
-    if (!this.target.test(reference)) log.add('organized', `line ${n}: the header references ${JSON.stringify(reference)}, not a ${this.organizedBy} (outputOrganizedBy)`);
+    // `Patient/<id>` (relative, absolute or versioned), or any reference typed as the organizing type.
+    if (!this.target.test(reference) && header.valueReference?.type !== this.organizedBy) log.add('organized', `line ${n}: the header references ${JSON.stringify(reference)}, not a ${this.organizedBy} (outputOrganizedBy)`);
     const first = file.firstHeader === undefined;
     if (first) file.firstHeader = reference;
     file.lastHeader = reference;
