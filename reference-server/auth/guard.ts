@@ -122,7 +122,9 @@ export function guardHandler(pattern: RegExp, method: string, handler: Handler):
     if (protection === 'file' && !runtime.config.requiresAccessToken) return handler(ctx);
     const caller = authenticate(ctx, runtime, protection);
     if (caller === undefined) return;
-    const uncovered = protection === 'kickoff' ? checkExportScopes(caller.scopes, requestedTypes(ctx)) : undefined;
+    // Fault AUTH-06: the token's scopes are not compared with what the export holds.
+    const scoped = protection === 'kickoff' && !ctx.state.config.faults.has('export-scopes-ignored');
+    const uncovered = scoped ? checkExportScopes(caller.scopes, requestedTypes(ctx)) : undefined;
     if (uncovered !== undefined) return sendRefusal(ctx, 403, `Bearer ${REALM}, error="insufficient_scope", scope="system/*.read"`, uncovered);
     if (!checkOwner(ctx, runtime, protection, caller)) return;
     await handler(ctx);

@@ -35,4 +35,9 @@ export const AUTH_FAULTS = [
     requirement: 'AUTH-04',
     description: "Another client's valid token is accepted for a job's status, files and cancel (no restriction to the client that started it).",
   },
+  {
+    name: 'export-scopes-ignored',
+    requirement: 'AUTH-06',
+    description: "A kick-off is accepted whatever the token's scopes cover: a client scoped to system/Patient.rs gets every resource type exported.",
+  },
 ] as const satisfies readonly FaultInfo[];

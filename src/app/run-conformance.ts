@@ -148,7 +148,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         clock: opts.clock ?? systemClock,
         baseUrl,
         headers: plan.profile.headers ?? {},
-        variables: { ...profileVariables(profile), ...(opts.vars ?? {}) },
+        variables: { ...profileVariables(profile), ...auth.variables, ...(opts.vars ?? {}) },
         strict: opts.strict,
         pollPolicy: { ...DEFAULT_POLL_POLICY, maxIntervalMs: opts.maxRetryAfterMs },
         claims,

@@ -13,6 +13,7 @@
  *   scope: system/*.read                     # default
  *   tokenEndpoint: https://auth.example.org/token   # default: from .well-known/smart-configuration
  *   secondClient: { clientId: other, privateKey: keys/other.pem, alg: ES384, keyId: k2 }
+ *   scopedClient: { clientId: narrow, privateKey: keys/narrow.pem, alg: RS384, scope: system/Patient.rs }
  * ```
  */
 
@@ -37,6 +38,11 @@ export type AuthProfile =
       type: 'smart-backend-services';
       tokenEndpoint?: string;
       secondClient?: SmartClientProfile;
+      /**
+       * A client registered with narrow scopes (e.g. `system/Patient.rs`; `scope` required), for
+       * the AUTH-06 scenario: its export may hold only the types its scopes name.
+       */
+      scopedClient?: SmartClientProfile & { scope: string };
       /** An environment variable holding a token known to have expired (else one is waited out). */
       expiredTokenEnv?: string;
       /** Longest wait for a fresh token to expire, for `auth: expired` steps. Default 60s. */
@@ -82,6 +88,7 @@ export const authProfileSchema = {
           ...clientProperties,
           tokenEndpoint: { type: 'string', pattern: '^https?://' },
           secondClient: { type: 'object', additionalProperties: false, required: clientRequired, properties: clientProperties },
+          scopedClient: { type: 'object', additionalProperties: false, required: [...clientRequired, 'scope'], properties: clientProperties },
           expiredTokenEnv: envName,
           maxExpiryWait: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m)$' },
         },

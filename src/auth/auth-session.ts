@@ -3,7 +3,7 @@
  * to the target's own origin, and to export files whose manifest says `requiresAccessToken: true`
  * (wherever they are); never to a file whose manifest says `false` (AUTH-05: the client SHALL NOT
  * send a SMART token to a capability URL), nor to any other origin. A step picks the credentials
- * (`auth: none | primary | secondary | expired | malformed`); the default is the primary client.
+ * (`auth: none | primary | secondary | expired | malformed | scoped`); the default is the primary client.
  */
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse, OutgoingRequest } from '../http/client.js';
@@ -11,6 +11,7 @@ import type { Redactor } from '../http/redact.js';
 import type { StepAuth } from '../model/scenario.js';
 import type { Clock } from '../runner/clock.js';
 import { FileTokenPolicy } from './file-token-policy.js';
+import { readableTypes } from './scoped-types.js';
 import type { TokenResult } from './request-token.js';
 import type { TokenSource } from './token-sources.js';
 
@@ -20,6 +21,8 @@ export type ExpiredTokenPlan = { kind: 'given'; token: string } | { kind: 'wait'
 export interface AuthSessionInit {
   primary: TokenSource;
   secondary?: TokenSource;
+  /** The narrowly scoped client (AUTH-06). */
+  scoped?: TokenSource;
   expired: ExpiredTokenPlan;
   /** Origin of the target base URL (`http://host:port`). */
   targetOrigin: string;
@@ -42,6 +45,7 @@ export class AuthSession {
   private readonly malformed = `malformed.${randomBytes(9).toString('base64url')}.not-a-token`;
   private expiredToken: Promise<TokenResult> | undefined;
   private primaryLifetimeS: number | undefined;
+  private scopedGrant: { ok: true; types: string[] } | { ok: false; reason: string } | undefined;
 
   constructor(private readonly init: AuthSessionInit) {}
 
@@ -59,7 +63,21 @@ export class AuthSession {
     if (!primary.ok) return primary.error;
     this.primaryLifetimeS = primary.token.expiresIn;
     const secondary = await this.init.secondary?.current(signal);
-    return secondary && !secondary.ok ? `second client: ${secondary.error}` : undefined;
+    if (secondary && !secondary.ok) return `second client: ${secondary.error}`;
+    const scoped = await this.init.scoped?.current(signal);
+    if (scoped && !scoped.ok) return `scoped client: ${scoped.error}`;
+    if (scoped?.ok) {
+      // What the client is authorised for is what it was granted (the requested scope when the answer names none).
+      const types = readableTypes(scoped.token.scope);
+      this.scopedGrant = types.ok ? types : { ok: false, reason: `the scoped client was granted '${scoped.token.scope}', which is not limited to some resource types: ${types.reason}` };
+    }
+    return undefined;
+  }
+
+  /** The resource types the scoped client may read (from its granted scope), or why there are none to test with. */
+  scopedTypes(): { ok: true; types: string[] } | { ok: false; reason: string } {
+    if (this.init.scoped === undefined) return { ok: false, reason: 'no narrowly scoped client in the target profile (auth.scopedClient)' };
+    return this.scopedGrant ?? { ok: false, reason: 'the scoped client has no token yet' };
   }
 
   /** Why `auth: expired` steps cannot run here, or undefined when they can. */
@@ -108,6 +126,10 @@ export class AuthSession {
         return this.init.secondary
           ? this.init.secondary.current(this.init.runSignal)
           : { ok: false, error: "the step asks for the second client's token, but the target profile has none (auth.secondClient); require second-client in the scenario" };
+      case 'scoped':
+        return this.init.scoped
+          ? this.init.scoped.current(this.init.runSignal)
+          : { ok: false, error: "the step asks for the scoped client's token, but the target profile has none (auth.scopedClient); require scoped-client in the scenario" };
       case 'malformed':
         return { ok: true, token: { accessToken: this.malformed, expiresAt: 0, expiresIn: 0, scope: '' } };
       case 'expired':

@@ -1,8 +1,9 @@
 /**
- * Two SMART Backend Services clients for the bundled reference server in auth mode
+ * Three SMART Backend Services clients for the bundled reference server in auth mode
  * (`run --bundled-auth`): fresh key pairs made for this run only (RS384 on RSA-2048 for the
- * primary client, ES384 on P-384 for the second), the public halves registered with the server,
- * the private halves kept in memory for the harness. Nothing is written to disk.
+ * primary client, ES384 on P-384 for the second and for the scoped one, which is registered and
+ * asks for `system/Patient.rs` only, AUTH-06), the public halves registered with the server, the
+ * private halves kept in memory for the harness. Nothing is written to disk.
  */
 import { createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -19,7 +20,12 @@ export interface BundledAuth {
   server: AuthOptions;
   primary: SmartClient;
   secondary: SmartClient;
+  /** Registered with, and asking for, SCOPED_CLIENT_SCOPE only (always made by createBundledAuth). */
+  scoped?: SmartClient;
 }
+
+/** The bundled scoped client's scope: Patient only (AUTH-06). */
+export const SCOPED_CLIENT_SCOPE = 'system/Patient.rs';
 
 export interface BundledAuthOptions {
   /** Lifetime of the server's tokens, seconds (short, so that renewal and expiry are exercised). */
@@ -34,20 +40,25 @@ async function makeKey(alg: AssertionAlg): Promise<KeyObject> {
   return pair.privateKey;
 }
 
-async function makeClient(clientId: string, alg: AssertionAlg): Promise<{ client: SmartClient; publicJwk: JWK }> {
+async function makeClient(clientId: string, alg: AssertionAlg, scope = DEFAULT_SCOPE): Promise<{ client: SmartClient; publicJwk: JWK }> {
   const key = await makeKey(alg);
   const kid = `${clientId}-${randomBytes(4).toString('hex')}`;
   const publicJwk: JWK = { ...(createPublicKey(key).export({ format: 'jwk' }) as JWK), kid, alg, use: 'sig' };
-  return { client: { clientId, signingKey: { key, alg, kid }, scope: DEFAULT_SCOPE }, publicJwk };
+  return { client: { clientId, signingKey: { key, alg, kid }, scope }, publicJwk };
 }
 
 export async function createBundledAuth(opts: BundledAuthOptions): Promise<BundledAuth> {
-  const [a, b] = await Promise.all([makeClient('bundled-client-a', 'RS384'), makeClient('bundled-client-b', 'ES384')]);
+  const [a, b, c] = await Promise.all([
+    makeClient('bundled-client-a', 'RS384'),
+    makeClient('bundled-client-b', 'ES384'),
+    makeClient('bundled-client-scoped', 'ES384', SCOPED_CLIENT_SCOPE),
+  ]);
   return {
     server: {
       clients: [
         { clientId: a.client.clientId, jwks: { keys: [a.publicJwk] } },
         { clientId: b.client.clientId, jwks: { keys: [b.publicJwk] } },
+        { clientId: c.client.clientId, jwks: { keys: [c.publicJwk] }, scopes: [SCOPED_CLIENT_SCOPE] },
       ],
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds,
       requiresAccessToken: opts.requiresAccessToken,
@@ -55,5 +66,6 @@ export async function createBundledAuth(opts: BundledAuthOptions): Promise<Bundl
     },
     primary: a.client,
     secondary: b.client,
+    scoped: c.client,
   };
 }

@@ -64,9 +64,9 @@ export interface FileRequest {
  * Headers for an export file fetched outside `sendWithAuth` (streamed downloads): with the token
  * when the manifest requires it, never with one when it does not.
  */
-export async function authorizeFileRequest(ctx: Pick<RunContext, 'auth'>, file: FileRequest): Promise<{ ok: true; headers: Record<string, HeaderValue> } | { ok: false; reason: string }> {
+export async function authorizeFileRequest(ctx: Pick<RunContext, 'auth' | 'fileAuth'>, file: FileRequest): Promise<{ ok: true; headers: Record<string, HeaderValue> } | { ok: false; reason: string }> {
   const req: OutgoingRequest = { method: 'GET', url: file.url, headers: file.headers };
   if (ctx.auth === undefined) return { ok: true, headers: file.requiresAccessToken ? file.headers : withoutAuthorization(req).headers };
-  const authorized = await ctx.auth.authorize(req, file.requiresAccessToken ? 'primary' : 'none', file.signal);
+  const authorized = await ctx.auth.authorize(req, file.requiresAccessToken ? (ctx.fileAuth ?? 'primary') : 'none', file.signal);
   return authorized.ok ? { ok: true, headers: authorized.request.headers } : { ok: false, reason: `cannot get credentials for ${file.url}: ${authorized.reason}` };
 }

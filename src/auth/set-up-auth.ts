@@ -14,6 +14,7 @@ import { AuthSession, type ExpiredTokenPlan } from './auth-session.js';
 import type { BundledAuth } from './bundled-clients.js';
 import { discoverTokenEndpoint } from './discover-token-endpoint.js';
 import { loadPrivateKey } from './load-private-key.js';
+import { scopedTypeVariables } from './scoped-types.js';
 import { createSmartSource, createStaticSource, type SmartClient, type TokenSource } from './token-sources.js';
 
 export interface AuthSetupInput {
@@ -31,12 +32,13 @@ export interface AuthSetupInput {
 }
 
 export type AuthSetup =
-  | { ok: true; session: AuthSession | undefined; claims: AuthClaims | undefined }
+  /** `variables`: what the auth gives scenarios (`scopedTypes`, `scopedTypesPattern` with a scoped client). */
+  | { ok: true; session: AuthSession | undefined; claims: AuthClaims | undefined; variables: Record<string, string> }
   | { ok: false; error: string };
 
 const DEFAULT_MAX_EXPIRY_WAIT_MS = 60_000;
 
-type Built = { ok: true; primary: TokenSource; secondary?: TokenSource; expired: ExpiredTokenPlan; description: string } | { ok: false; error: string };
+type Built = { ok: true; primary: TokenSource; secondary?: TokenSource; scoped?: TokenSource; expired: ExpiredTokenPlan; description: string } | { ok: false; error: string };
 
 function readEnvSecret(input: AuthSetupInput, name: string, key: string): string | { error: string } {
   const value = input.env[name];
@@ -68,7 +70,7 @@ function loadClient(input: AuthSetupInput, client: SmartClientProfile, key: stri
   return { clientId: client.clientId, signingKey: loaded.signingKey, scope: client.scope ?? DEFAULT_SCOPE };
 }
 
-async function buildSmart(input: AuthSetupInput, clients: { primary: SmartClient; secondary?: SmartClient }, opts: { tokenEndpoint?: string; expired: ExpiredTokenPlan }): Promise<Built> {
+async function buildSmart(input: AuthSetupInput, clients: { primary: SmartClient; secondary?: SmartClient; scoped?: SmartClient }, opts: { tokenEndpoint?: string; expired: ExpiredTokenPlan }): Promise<Built> {
   const http = { timeoutMs: input.requestTimeoutMs };
   const found = await discoverTokenEndpoint(input.baseUrl, opts.tokenEndpoint, { ...http, signal: input.signal });
   if (!found.ok) return found;
@@ -76,13 +78,16 @@ async function buildSmart(input: AuthSetupInput, clients: { primary: SmartClient
     createSmartSource({ client, tokenEndpoint: found.tokenEndpoint, clock: input.clock, http, onSecret: (v) => input.redactor.addSecret(v) });
   const primary = source(clients.primary);
   const secondary = clients.secondary === undefined ? undefined : source(clients.secondary);
+  const scoped = clients.scoped === undefined ? undefined : source(clients.scoped);
   const second = secondary === undefined ? '' : `; second ${secondary.label}`;
+  const narrow = scoped === undefined || clients.scoped === undefined ? '' : `; scoped ${scoped.label} asking for ${clients.scoped.scope}`;
   return {
     ok: true,
     primary,
     ...(secondary === undefined ? {} : { secondary }),
+    ...(scoped === undefined ? {} : { scoped }),
     expired: opts.expired,
-    description: `SMART Backend Services, ${primary.label}, token endpoint ${found.tokenEndpoint} (${found.how})${second}`,
+    description: `SMART Backend Services, ${primary.label}, token endpoint ${found.tokenEndpoint} (${found.how})${second}${narrow}`,
   };
 }
 
@@ -92,7 +97,8 @@ async function build(input: AuthSetupInput): Promise<Built | undefined> {
     maxWaitMs: maxExpiryWait === undefined ? DEFAULT_MAX_EXPIRY_WAIT_MS : requireDuration(maxExpiryWait, 'auth.maxExpiryWait'),
   });
   if (input.bundled !== undefined) {
-    return buildSmart(input, { primary: input.bundled.primary, secondary: input.bundled.secondary }, { expired: waitPlan(undefined) });
+    const { primary, secondary, scoped } = input.bundled;
+    return buildSmart(input, { primary, secondary, ...(scoped === undefined ? {} : { scoped }) }, { expired: waitPlan(undefined) });
   }
   const auth = input.profile;
   if (auth === undefined || auth.type === 'none') return undefined;
@@ -101,22 +107,25 @@ async function build(input: AuthSetupInput): Promise<Built | undefined> {
   if ('error' in primary) return { ok: false, error: primary.error };
   const secondary = auth.secondClient === undefined ? undefined : loadClient(input, auth.secondClient, 'auth.secondClient.privateKey');
   if (secondary !== undefined && 'error' in secondary) return { ok: false, error: secondary.error };
+  const scoped = auth.scopedClient === undefined ? undefined : loadClient(input, auth.scopedClient, 'auth.scopedClient.privateKey');
+  if (scoped !== undefined && 'error' in scoped) return { ok: false, error: scoped.error };
   let expired = waitPlan(auth.maxExpiryWait);
   if (auth.expiredTokenEnv !== undefined) {
     const given = readEnvSecret(input, auth.expiredTokenEnv, 'expiredTokenEnv');
     if (typeof given !== 'string') return { ok: false, ...given };
     expired = { kind: 'given', token: given };
   }
-  return buildSmart(input, { primary, ...(secondary === undefined ? {} : { secondary }) }, { ...(auth.tokenEndpoint === undefined ? {} : { tokenEndpoint: auth.tokenEndpoint }), expired });
+  return buildSmart(input, { primary, ...(secondary === undefined ? {} : { secondary }), ...(scoped === undefined ? {} : { scoped }) }, { ...(auth.tokenEndpoint === undefined ? {} : { tokenEndpoint: auth.tokenEndpoint }), expired });
 }
 
 export async function setUpAuth(input: AuthSetupInput): Promise<AuthSetup> {
   const built = await build(input);
-  if (built === undefined) return { ok: true, session: undefined, claims: undefined };
+  if (built === undefined) return { ok: true, session: undefined, claims: undefined, variables: {} };
   if (!built.ok) return built;
   const session = new AuthSession({
     primary: built.primary,
     ...(built.secondary === undefined ? {} : { secondary: built.secondary }),
+    ...(built.scoped === undefined ? {} : { scoped: built.scoped }),
     expired: built.expired,
     targetOrigin: new URL(input.baseUrl).origin,
     clock: input.clock,
@@ -127,9 +136,17 @@ export async function setUpAuth(input: AuthSetupInput): Promise<AuthSetup> {
   const problem = await session.prepare(input.signal);
   if (problem !== undefined) return { ok: false, error: problem };
   const kind = input.bundled !== undefined || input.profile?.type === 'smart-backend-services' ? 'smart-backend-services' : 'bearer';
+  const scoped = session.scopedTypes();
   return {
     ok: true,
     session,
-    claims: { kind, secondClient: session.hasSecondClient, expiredTokenUnavailable: session.expiredTokenUnavailable(), bundled: input.bundled !== undefined },
+    claims: {
+      kind,
+      secondClient: session.hasSecondClient,
+      expiredTokenUnavailable: session.expiredTokenUnavailable(),
+      scopedClientUnavailable: scoped.ok ? undefined : scoped.reason,
+      bundled: input.bundled !== undefined,
+    },
+    variables: scoped.ok ? scopedTypeVariables(scoped.types) : {},
   };
 }

@@ -14,10 +14,10 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
 /**
  * What a scenario can `require` besides spec tags: operations the target offers (discovered from
  * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
- * `second-client` and `expired-token` are what the profile's `auth` can supply (src/auth/);
+ * `second-client`, `expired-token` and `scoped-client` are what the profile's `auth` can supply (src/auth/);
  * `unknown-status-url` and `deleted-resources` are what only the tester knows (src/app/claims.ts).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by', 'scoped-client'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {
@@ -247,9 +247,10 @@ export interface ValidateFilesSpec {
 
 /**
  * Which credentials a step's request carries (default `primary` when the profile configures auth):
- * none, the profile's client, its second client, a token that has expired, or a malformed one.
+ * none, the profile's client, its second client, a token that has expired, a malformed one, or the
+ * narrowly scoped client's (`auth.scopedClient`, AUTH-06).
  */
-export const STEP_AUTH_MODES = ['none', 'primary', 'secondary', 'expired', 'malformed'] as const;
+export const STEP_AUTH_MODES = ['none', 'primary', 'secondary', 'expired', 'malformed', 'scoped'] as const;
 export type StepAuth = (typeof STEP_AUTH_MODES)[number];
 
 export interface Step {

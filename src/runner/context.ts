@@ -5,7 +5,7 @@ import type { Exchange, Measurement } from '../model/results.js';
 import type { CallbackEndpoint } from '../callbacks/callback-endpoint.js';
 import type { CallbackSupport } from '../callbacks/scenario-endpoints.js';
 import type { TargetClaims } from '../app/claims.js';
-import type { Capability, Catalogue } from '../model/scenario.js';
+import type { Capability, Catalogue, StepAuth } from '../model/scenario.js';
 import type { Clock } from './clock.js';
 import type { PollPolicy } from './poll.js';
 
@@ -31,6 +31,8 @@ export interface RunContext {
   callbacks?: CallbackSupport;
   /** Credentials (profile `auth`) and where they may be sent; absent when the profile configures none. */
   auth?: AuthSession;
+  /** Whose token file requests that need one carry (a `validateFiles` step's `auth`); default `primary`. */
+  fileAuth?: StepAuth;
   /** --quick: `validateFiles` samples large files instead of checking every line. */
   quick?: boolean;
   /** --request-timeout, also the longest stall of a streamed file body. */

@@ -26,7 +26,8 @@ const DEFAULT_FOREACH_MAX = 50;
 export async function runStep(step: Step, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
   const notApplicable = onlyIfSkipReason(step, state.vars);
   if (notApplicable !== undefined) return { id: step.id, outcome: 'skipped', reason: notApplicable, durationMs: 0, checks: [] };
-  if (step.validateFiles) return runFilesStep(step.id, step.validateFiles, ctx, state);
+  // The step's `auth` picks whose token goes to files that need one (e.g. the scoped client's own export).
+  if (step.validateFiles) return runFilesStep(step.id, step.validateFiles, step.auth === undefined ? ctx : { ...ctx, fileAuth: step.auth }, state);
   if (step.waitCallback) {
     return runWaitCallbackStep({ ...step, waitCallback: step.waitCallback }, ctx, state, (c) => resolveCheckVariables(c, state.vars, ctx.claims.tags));
   }

@@ -4,8 +4,12 @@
  */
 const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Variables every run defines (from the target profile). */
-export const BUILTIN_VARIABLES = ['baseUrl', 'exportPath', 'patientExportPath', 'groupExportPath', 'groupId', 'searchPath', 'createPath'] as const;
+/**
+ * Variables every run defines (from the target profile); `scopedTypes` and `scopedTypesPattern`
+ * only with a narrowly scoped client (src/auth/scoped-types.ts; scenarios using them require
+ * `scoped-client`).
+ */
+export const BUILTIN_VARIABLES = ['baseUrl', 'exportPath', 'patientExportPath', 'groupExportPath', 'groupId', 'searchPath', 'createPath', 'scopedTypes', 'scopedTypesPattern'] as const;
 
 export type Variables = ReadonlyMap<string, string | string[]>;
 

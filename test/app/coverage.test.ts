@@ -15,7 +15,6 @@ const KNOWN_GAPS: Record<string, string> = {
   'MAN-09': 'allowPartialManifests link following: not implemented by the reference server yet',
   'PREFER-10': 'separate-export-status echo (same rule as KICKOFF-12): needs the server side first',
   'AUTH-01': 'TLS: the reference server and tests run plain http on loopback',
-  'AUTH-06': 'scope-limited export: needs a third, narrowly scoped registered client',
 };
 
 function plan(): { catalogue: Catalogue; scenarios: Scenario[] } {

@@ -10,7 +10,7 @@ import type { HttpClient, HttpResponse } from '../../src/http/client.js';
 import { Redactor } from '../../src/http/redact.js';
 import type { Clock } from '../../src/runner/clock.js';
 import { closeAllServers, createFakeClock, startServer, type FakeClock } from '../reference-server/helpers.js';
-import { authOptions, CLIENT_A, CLIENT_B, type TestClient } from './auth-helpers.js';
+import { authOptions, CLIENT_A, CLIENT_B, makeClient, type TestClient } from './auth-helpers.js';
 
 afterEach(closeAllServers);
 
@@ -31,20 +31,27 @@ function steppingClock(fake: FakeClock): Clock & { slept: number } {
   return clock;
 }
 
-const smart = (c: TestClient): SmartClient => ({ clientId: c.clientId, signingKey: { key: c.privateKey, alg: c.alg, kid: c.kid }, scope: 'system/*.read' });
+const smart = (c: TestClient, scope = 'system/*.read'): SmartClient => ({ clientId: c.clientId, signingKey: { key: c.privateKey, alg: c.alg, kid: c.kid }, scope });
+const CLIENT_C = makeClient('client-c', 'ES384');
 
-async function session(opts: { lifetime?: number } = {}): Promise<{ auth: AuthSession; baseUrl: string; fake: FakeClock; clock: ReturnType<typeof steppingClock>; redactor: Redactor }> {
+/**
+ * A session on the bundled server with clients A and B; with `scoped`, also client C, registered
+ * with `scoped.registered` and asking for `scoped.asks`.
+ */
+async function session(opts: { lifetime?: number; scoped?: { registered: string[]; asks: string } } = {}): Promise<{ auth: AuthSession; baseUrl: string; fake: FakeClock; clock: ReturnType<typeof steppingClock>; redactor: Redactor; variables: Record<string, string>; missing: string | undefined }> {
   const fake = createFakeClock();
-  const { baseUrl } = await startServer({ clock: fake, jobDurationMs: 0, auth: authOptions({ tokenLifetimeSeconds: opts.lifetime ?? 60 }) });
+  const base = authOptions({ tokenLifetimeSeconds: opts.lifetime ?? 60 });
+  const scopedClient = opts.scoped ? [{ clientId: CLIENT_C.clientId, jwks: { keys: [CLIENT_C.publicJwk] }, scopes: opts.scoped.registered }] : [];
+  const { baseUrl } = await startServer({ clock: fake, jobDurationMs: 0, auth: { ...base, clients: [...base.clients, ...scopedClient] } });
   const clock = steppingClock(fake);
   const redactor = new Redactor();
   const input: AuthSetupInput = {
     profile: undefined, profileDir: '.', baseUrl, env: {}, clock, redactor, requestTimeoutMs: 5_000, signal,
-    bundled: { server: { clients: [] }, primary: smart(CLIENT_A), secondary: smart(CLIENT_B) },
+    bundled: { server: { clients: [] }, primary: smart(CLIENT_A), secondary: smart(CLIENT_B), ...(opts.scoped ? { scoped: smart(CLIENT_C, opts.scoped.asks) } : {}) },
   };
   const setup = await setUpAuth(input);
   if (!setup.ok || setup.session === undefined) throw new Error(`no session: ${setup.ok ? 'none' : setup.error}`);
-  return { auth: setup.session, baseUrl, fake, clock, redactor };
+  return { auth: setup.session, baseUrl, fake, clock, redactor, variables: setup.variables, missing: setup.claims?.scopedClientUnavailable };
 }
 
 const get = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers });
@@ -142,6 +149,35 @@ describe('auth session: where a token may go', () => {
     const res = await fetch(url, { headers: { Prefer: 'respond-async', Authorization: header(expired) } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('expired');
+  });
+
+  it("gives the scoped client's token for auth: scoped, and the types its granted scope allows as run variables", async () => {
+    const { auth, baseUrl, variables, missing } = await session({ scoped: { registered: ['system/Patient.rs', 'system/Observation.read'], asks: 'system/Patient.rs system/Observation.read' } });
+    expect(missing).toBeUndefined();
+    expect(auth.scopedTypes()).toEqual({ ok: true, types: ['Observation', 'Patient'] });
+    expect(variables).toEqual({ scopedTypes: 'Observation,Patient', scopedTypesPattern: '^(?:Observation|Patient)$' });
+    const scoped = await auth.authorize(get(`${baseUrl}/$export`), 'scoped', signal);
+    const primary = await auth.authorize(get(`${baseUrl}/$export`), 'primary', signal);
+    const header = (r: typeof scoped): string => (r.ok ? String(r.request.headers['Authorization'] ?? '') : '');
+    expect(header(scoped)).toMatch(/^Bearer /);
+    expect(header(scoped)).not.toBe(header(primary));
+    // The bundled server refuses the scoped token an export of every type, and grants one of its types.
+    expect((await fetch(`${baseUrl}/$export`, { headers: { Prefer: 'respond-async', Authorization: header(scoped) } })).status).toBe(403);
+    expect((await fetch(`${baseUrl}/$export?_type=Patient`, { headers: { Prefer: 'respond-async', Authorization: header(scoped) } })).status).toBe(202);
+  });
+
+  it('has no scoped client to test with when its granted scope covers every type, and says why', async () => {
+    const { auth, variables, missing } = await session({ scoped: { registered: ['system/*.read'], asks: 'system/*.read' } });
+    expect(missing).toBe("the scoped client was granted 'system/*.read', which is not limited to some resource types: 'system/*.read' covers every resource type");
+    expect(auth.scopedTypes().ok).toBe(false);
+    expect(variables).toEqual({});
+  });
+
+  it('without a scoped client, auth: scoped is refused with the reason', async () => {
+    const { auth, baseUrl, missing } = await session();
+    expect(missing).toBe('no narrowly scoped client in the target profile (auth.scopedClient)');
+    const attempt = await auth.authorize(get(`${baseUrl}/$export`), 'scoped', signal);
+    expect(!attempt.ok && attempt.reason).toContain('auth.scopedClient');
   });
 
   it('says why no expired token can be had when tokens outlive auth.maxExpiryWait', async () => {

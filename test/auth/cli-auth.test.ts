@@ -20,7 +20,7 @@ describe('run --bundled-auth', () => {
   it('runs the auth scenarios against the bundled server in SMART mode and exits 0', async () => {
     const r = await runCli(['run', '--bundled-auth', '--grep', 'auth.*', '--reports', path.join(dir, 'bundled')]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/6 scenarios: 6 passed, 0 failed, 0 warned, 0 errored, 0 skipped/);
+    expect(r.stdout).toMatch(/7 scenarios: 7 passed, 0 failed, 0 warned, 0 errored, 0 skipped/);
     expect(r.stdout).toContain('auth: SMART Backend Services');
   });
 
