@@ -2,6 +2,7 @@ import type { ValueMatchers } from '../model/scenario.js';
 import { parseHttpDate } from '../protocol/http-date.js';
 import { parseRetryAfter } from '../protocol/retry-after.js';
 import { validatePayload } from '../validate/payload-schemas.js';
+import { describeSameJson, isSameJson } from './same-json.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 
 export interface MatchOutcome {
@@ -115,6 +116,7 @@ const MATCHERS: { [K in keyof ValueMatchers]-?: Matcher<K> } = {
   },
   ndjson: { describe: () => 'NDJSON: one JSON resource (with resourceType) per line', test: (v) => ndjsonProblem(str(v) ?? '') === undefined },
   schema: { describe: (a) => `valid against the ${a} schema`, test: (v, a) => validatePayload(a, v).ok },
+  sameJsonAs: { describe: (a) => describeSameJson(a), test: (v, a) => isSameJson(v, a.reference, a.ignoreKeys) },
 };
 
 /** Why a value fails a named schema: its first problems, each naming the JSON path inside the value. */

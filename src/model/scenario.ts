@@ -71,6 +71,12 @@ export interface ValueMatchers {
   operationOutcome?: boolean;
   /** Array length at least this. */
   minItems?: number;
+  /**
+   * Equal to the JSON captured earlier as `variable` (key and array order aside), apart from the
+   * `ignoreKeys`, dropped at any depth. When the variable was not captured (an optional capture
+   * that found nothing) the check does not apply. `reference` is filled in by the runner.
+   */
+  sameJsonAs?: { variable: string; ignoreKeys?: string[]; reference?: string };
   /** An array with at least one item equal to this scalar (`${var}` allowed, like `equals`). */
   contains?: string | number | boolean | null;
   /** A number (or a header string that is one) at least / at most this. */
@@ -159,7 +165,13 @@ export interface RequestSpec {
 
 export interface PollSpec {
   /** Keep polling while the response status is one of these. */
-  while: { status: number[] };
+  while: {
+    status: number[];
+    /** Also keep polling while this header matches (e.g. X-Export-Status `^202` under separate-export-status). */
+    header?: { name: string; matches: string };
+  };
+  /** Captured from the in-progress responses: the first that yields a value wins (e.g. a partial manifest). */
+  capture?: Record<string, Capture>;
   /** Whole polling deadline, e.g. `60s`. */
   timeout?: string;
   /** Wait when the server sends no Retry-After; grows by `backoff` each time. */
@@ -264,6 +276,11 @@ export interface Step {
   poll?: PollSpec;
   /** Run the request once per item of a captured list, binding each to `as`. */
   forEach?: { in: string; as: string; max?: number };
+  /**
+   * After the final answer, follow the URL at JSON pointer `next` (e.g. a manifest's `/link/0/url`)
+   * page by page, at most `max` pages (default 20), checking each page with `expect`.
+   */
+  follow?: { next: string; max?: number; expect?: Check[] };
   /** Send the same request `count` times, `interval` apart (default: back to back), checking each. */
   repeat?: { count: number; interval?: string };
   expect?: Check[];
@@ -278,7 +295,11 @@ export interface Step {
   /** Credentials of the request (see STEP_AUTH_MODES). */
   auth?: StepAuth;
   /** Run only when a captured variable has this value (e.g. requiresAccessToken `false`); else skipped with the reason. */
-  onlyIf?: { variable: string; equals: string };
+  /**
+   * `equals`: the captured value is exactly this; `matches` / `notMatches`: it does / does not match
+   * this regular expression (an uncaptured variable counts as the empty string).
+   */
+  onlyIf?: { variable: string; equals?: string; matches?: string; notMatches?: string };
   line?: number;
 }
 
@@ -289,6 +310,8 @@ export interface Scenario {
   requirements: string[];
   /** Capabilities or claims the target must have; otherwise skipped with the reason. */
   requires?: Capability[];
+  /** Runs only for targets claiming one of these (e.g. a Bulk Data v3/v4 feature); otherwise skipped with the reason. */
+  appliesTo?: SpecTag[];
   variables?: Record<string, string>;
   /** Callback endpoints: each name becomes a variable holding a fresh, unguessable receiver URL. */
   callbacks?: Record<string, CallbackEndpointSpec>;

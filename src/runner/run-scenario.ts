@@ -1,5 +1,5 @@
 import type { ScenarioResult, StepResult } from '../model/results.js';
-import { unmetRequirements } from '../app/claims.js';
+import { appliesTo, unmetRequirements } from '../app/claims.js';
 import type { Capability, Scenario } from '../model/scenario.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunContext, ScenarioState } from './context.js';
@@ -22,6 +22,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext, opts: Sce
   const started = ctx.clock.now();
   const unmet = unmetRequirements(scenario.requires, ctx.claims);
   if (unmet.length) return notRun(scenario, ctx, unmet);
+  if (!appliesTo(scenario.appliesTo, ctx.claims)) return notApplicable(scenario, ctx);
   const deadline = new AbortController();
   const timer = setTimeout(
     () => deadline.abort(new Error(`scenario did not finish within ${formatDuration(opts.timeoutMs)} (--timeout)`)),
@@ -83,6 +84,20 @@ function notRun(scenario: Scenario, ctx: RunContext, unmet: { capability: Capabi
     ...identify(scenario),
     outcome: demanded.length ? 'failed' : 'skipped',
     reason: demanded.length ? `${reasons} (demanded by --require)` : reasons,
+    startedAt: new Date(ctx.clock.now()).toISOString(),
+    durationMs: 0,
+    steps: [],
+    checks: [],
+    exchanges: [],
+  };
+}
+
+/** A scenario for other spec versions or modes than the target claims (`appliesTo`): skipped with the reason. */
+function notApplicable(scenario: Scenario, ctx: RunContext): ScenarioResult {
+  return {
+    ...identify(scenario),
+    outcome: 'skipped',
+    reason: `applies to ${(scenario.appliesTo ?? []).join(', ')}; the target claims ${[...ctx.claims.tags].join(', ')}`,
     startedAt: new Date(ctx.clock.now()).toISOString(),
     durationMs: 0,
     steps: [],

@@ -2,7 +2,7 @@ import { conditionHolds, evaluateCheck, parseBody, type ParsedBody } from '../as
 import { appliesTo } from '../app/claims.js';
 import type { HttpResponse, OutgoingRequest } from '../http/client.js';
 import type { CheckResult, StepResult } from '../model/results.js';
-import type { Check, Step } from '../model/scenario.js';
+import type { Capture, Check, Step } from '../model/scenario.js';
 import { buildRequest, describeSent } from './build-request.js';
 import { captureValues } from './capture.js';
 import type { RunContext, ScenarioState } from './context.js';
@@ -19,6 +19,7 @@ import { sendWithAuth } from '../auth/send-with-auth.js';
 import { onlyIfSkipReason } from './only-if.js';
 import { runFilesStep } from '../validate/files-step.js';
 import { resolveSchemaName } from '../validate/payload-schemas.js';
+import { DEFAULT_FOLLOW_MAX, findNextLink } from './follow-links.js';
 
 const DEFAULT_FOREACH_MAX = 50;
 
@@ -69,6 +70,8 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       for (const c of list ?? []) {
         if (c.when && !conditionHolds(c.when, res, body, now)) continue;
         if (!appliesTo(c.appliesTo, ctx.claims) || !appliesTo(ctx.catalogue.requirements.get(c.requirement)?.appliesTo, ctx.claims)) continue;
+        // sameJsonAs compares with an earlier capture; nothing captured (an optional capture found nothing), nothing to compare.
+        if (c.sameJsonAs !== undefined && !vars.has(c.sameJsonAs.variable)) continue;
         const resolved = resolveCheckVariables(c, vars, ctx.claims.tags);
         if (typeof resolved === 'string') {
           checks.push({ requirement: c.requirement, level: 'SHALL', severity: 'failure', passed: false, subject: 'check', expected: '', actual: resolved, message: `${c.requirement}: ${resolved}`, exchange: state.exchanges.length - 1 });
@@ -85,9 +88,12 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
         policy: resolvePollPolicy(poll, ctx.pollPolicy),
         clock: ctx.clock,
         signal: state.signal,
-        keepPolling: (res: HttpResponse) => poll.while.status.includes(res.status) || res.status === 429,
+        keepPolling: (res: HttpResponse) => poll.while.status.includes(res.status) || res.status === 429 || whileHeaderMatches(poll.while.header, res),
         onInterim: (res: HttpResponse) => {
-          if (res.status !== 429) checkAll(poll.expect, res);
+          if (res.status === 429) return;
+          // Captures from in-progress answers: the first that yields a value wins (e.g. a partial manifest).
+          if (poll.capture) captureFirst(poll.capture, res, [vars, state.vars]);
+          checkAll(poll.expect, res);
         },
       };
       const sendAs = async (r: OutgoingRequest, l: string) => {
@@ -122,11 +128,49 @@ export async function runStep(step: Step, ctx: RunContext, state: ScenarioState)
       }
       for (const [k, v] of captured.values) state.vars.set(k, v);
     }
+    if (step.follow) {
+      // Page through what the final answer links to (e.g. manifest `link` next), checking each page.
+      const { next, max = DEFAULT_FOLLOW_MAX, expect } = step.follow;
+      // The pages' checks see this step's captures (e.g. the first page, for sameJsonAs).
+      for (const [k, v] of state.vars) vars.set(k, v);
+      const visited = new Set<string>([req.url]);
+      let page = final;
+      for (let n = 2; n <= max + 1; n++) {
+        const link = findNextLink(page, next, visited);
+        if (link.kind === 'none') break;
+        if (link.kind === 'unusable') return finish(rollUpChecks(checks) === 'failed' ? 'failed' : 'errored', link.reason);
+        if (n > max) return finish(rollUpChecks(checks) === 'failed' ? 'failed' : 'errored', `more than ${max} linked pages (follow max)`);
+        visited.add(link.url);
+        const pageReq: OutgoingRequest = { ...req, method: 'GET', url: link.url, body: undefined };
+        const result = await sendWithAuth(ctx, { req: pageReq, auth: step.auth, label: `${label} page#${n}`, signal: state.signal });
+        sent = describeSent(result.request, ctx.redactor);
+        state.exchanges.push(result.exchange);
+        if (!result.ok) return finish('errored', result.error);
+        page = result.response;
+        checkAll(expect, page);
+      }
+    }
   }
   return finish(rollUpChecks(checks));
 }
 
 type Binding = { name: string; value: string } | undefined;
+
+/** `poll.while.header`: the named header is present and matches. */
+function whileHeaderMatches(spec: { name: string; matches: string } | undefined, res: HttpResponse): boolean {
+  const value = spec === undefined ? undefined : res.headers[spec.name.toLowerCase()];
+  return spec !== undefined && value !== undefined && new RegExp(spec.matches).test(value);
+}
+
+/** Captures not yet set, from `res` (optional by nature: a response without the value is passed over). */
+function captureFirst(spec: Record<string, Capture>, res: HttpResponse, targets: Map<string, string | string[]>[]): void {
+  const pending = Object.entries(spec).filter(([name]) => !targets.some((t) => t.has(name)));
+  if (pending.length === 0) return;
+  const optional = Object.fromEntries(pending.map(([name, from]) => [name, 'status' in from ? from : { ...from, optional: true }]));
+  const captured = captureValues(optional, res);
+  if (!captured.ok) return;
+  for (const [k, v] of captured.values) if (!Array.isArray(v) || v.length > 0) for (const t of targets) t.set(k, v);
+}
 
 /**
  * `${var}` in a check's `equals`, `oneOf` and `matches` refers to an earlier capture; a `oneOf`
@@ -149,10 +193,16 @@ function resolveCheckVariables(check: Check, vars: Variables, claimedTags: Reado
       ...(oneOf ? { oneOf } : {}),
       ...(check.matches !== undefined ? { matches: interpolate(check.matches, vars) } : {}),
       ...(check.schema !== undefined ? { schema: resolveSchemaName(check.schema, claimedTags) } : {}),
+      ...(check.sameJsonAs !== undefined ? { sameJsonAs: { ...check.sameJsonAs, reference: textOf(vars.get(check.sameJsonAs.variable)) } } : {}),
     };
   } catch (e) {
     return `cannot evaluate the check: ${(e as Error).message}`;
   }
+}
+
+/** A captured value as JSON text for sameJsonAs (a captured list is compared as a JSON array). */
+function textOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? `[${value.map((v) => (/^[[{"]/.test(v) ? v : JSON.stringify(v))).join(',')}]` : value;
 }
 
 /** The list of iterations: one unbound run, or one per item of the `forEach` list. */

@@ -20,6 +20,7 @@ export const SUBJECT_KEYS = ['status', 'header', 'json', 'body'] as const;
 export const MATCHER_KEYS = [
   'equals', 'oneOf', 'matches', 'exists', 'absoluteUrl', 'mediaType', 'type', 'maxLengthBelow',
   'httpDate', 'retryAfter', 'fhirInstant', 'operationOutcome', 'minItems', 'ndjson', 'schema',
+  'sameJsonAs',
   'contains', 'minimum', 'maximum', 'notPast',
 ] as const;
 
@@ -61,6 +62,10 @@ const matchers = {
   fhirInstant: { const: true },
   operationOutcome: { const: true },
   minItems: { type: 'integer', minimum: 0 },
+  sameJsonAs: {
+    type: 'object', additionalProperties: false, required: ['variable'],
+    properties: { variable: variableName, ignoreKeys: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true } },
+  },
   ndjson: { const: true },
   schema: { type: 'string', pattern: '^(bulk-manifest(-v[1-4])?(/[A-Za-z]+)?|operation-outcome|batch-response-bundle|callback-parameters)$' },
   contains: scalar,
@@ -124,7 +129,13 @@ const poll = {
   properties: {
     while: {
       type: 'object', additionalProperties: false, required: ['status'],
-      properties: { status: { type: 'array', items: statusCode, minItems: 1 } },
+      properties: {
+        status: { type: 'array', items: statusCode, minItems: 1 },
+        header: {
+          type: 'object', additionalProperties: false, required: ['name', 'matches'],
+          properties: { name: { type: 'string', minLength: 1 }, matches: { type: 'string', minLength: 1 } },
+        },
+      },
     },
     timeout: duration,
     interval: duration,
@@ -210,10 +221,15 @@ const step = {
       type: 'object', additionalProperties: false, required: ['for', 'requirement'],
       properties: { for: variableName, requirement: requirementId, timeout: duration, settle: duration, after: identifier },
     },
-    poll,
+    // A poll may capture from its in-progress answers (the first that yields a value wins).
+    poll: { ...poll, properties: { ...poll.properties, capture } },
     repeat: {
       type: 'object', additionalProperties: false, required: ['count'],
       properties: { count: { type: 'integer', minimum: 1, maximum: 100 }, interval: duration },
+    },
+    follow: {
+      type: 'object', additionalProperties: false, required: ['next'],
+      properties: { next: { type: 'string', pattern: '^/' }, max: { type: 'integer', minimum: 1, maximum: 100 }, expect: checks },
     },
     forEach: {
       type: 'object', additionalProperties: false, required: ['in', 'as'],
@@ -225,8 +241,8 @@ const step = {
     on429: { enum: ['retry', 'check'] },
     auth: { enum: [...STEP_AUTH_MODES] },
     onlyIf: {
-      type: 'object', additionalProperties: false, required: ['variable', 'equals'],
-      properties: { variable: variableName, equals: { type: 'string' } },
+      type: 'object', additionalProperties: false, required: ['variable'],
+      properties: { variable: variableName, equals: { type: 'string' }, matches: { type: 'string', minLength: 1 }, notMatches: { type: 'string', minLength: 1 } },
     },
   },
 } as const;
@@ -242,6 +258,7 @@ export const scenarioSchema = {
     description: { type: 'string' },
     requirements: { type: 'array', items: requirementId, minItems: 1, uniqueItems: true },
     requires: { type: 'array', items: { enum: [...CAPABILITIES, ...SPEC_TAGS] }, minItems: 1, uniqueItems: true },
+    appliesTo: { type: 'array', items: specTag, minItems: 1, uniqueItems: true },
     variables: { type: 'object', propertyNames: variableName, additionalProperties: { type: 'string' } },
     callbacks: {
       type: 'object', propertyNames: variableName, minProperties: 1,

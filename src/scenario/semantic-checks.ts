@@ -73,12 +73,32 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
     }
     const checkLists: [unknown, DataPath][] = [[rawStep['expect'], [...base, 'expect']]];
     if (isObj(poll)) checkLists.push([poll['expect'], [...base, 'poll', 'expect']]);
+    const follow = rawStep['follow'];
+    if (isObj(follow)) checkLists.push([follow['expect'], [...base, 'follow', 'expect']]);
+    // Linked pages are checked after the step's own captures.
+    const followVars = new Set([...stepVars, ...Object.keys(isObj(rawStep['capture']) ? rawStep['capture'] : {})]);
+    // A poll's in-progress captures are visible to the same step's final checks (sameJsonAs).
+    if (isObj(poll) && isObj(poll['capture'])) for (const name of Object.keys(poll['capture'])) stepVars.add(name);
+    if (isObj(onlyIf) && ['equals', 'matches', 'notMatches'].filter((k) => k in onlyIf).length !== 1) {
+      at([...base, 'onlyIf'], 'onlyIf takes exactly one of equals, matches, notMatches');
+    }
+    for (const key of ['matches', 'notMatches'] as const) {
+      const pattern = isObj(onlyIf) ? onlyIf[key] : undefined;
+      if (typeof pattern !== 'string') continue;
+      try {
+        new RegExp(pattern);
+      } catch (e) {
+        at([...base, 'onlyIf', key], `invalid regular expression: ${(e as Error).message}`);
+      }
+    }
     for (const [checks, path] of checkLists) {
       list(checks).forEach((c, i) => {
         if (!isObj(c)) return;
         const req = String(c['requirement']);
         cited.add(req);
         checkCheck(c, [...path, i], at);
+        const same = c['sameJsonAs'];
+        if (isObj(same) && !(path.includes('follow') ? followVars : stepVars).has(String(same['variable']))) at([...path, i, 'sameJsonAs', 'variable'], `sameJsonAs names undefined variable '${String(same['variable'])}' (capture it earlier)`);
         for (const key of ['equals', 'matches', 'oneOf', 'contains'] as const) {
           for (const { path: p, text } of stringsIn(c[key])) {
             for (const name of referencedVariables(text)) {
@@ -92,6 +112,7 @@ export function checkScenarioSemantics(scenario: Obj, ctx: SemanticContext): Dia
       });
     }
     if (isObj(rawStep['capture'])) for (const name of Object.keys(rawStep['capture'])) defined.add(name);
+    if (isObj(poll) && isObj(poll['capture'])) for (const name of Object.keys(poll['capture'])) defined.add(name);
   });
   declared.forEach((id, i) => {
     if (!cited.has(id) && ctx.catalogue.requirements.has(id)) at(['requirements', i], `requirement '${id}' is listed but no check verifies it`);

@@ -10,10 +10,6 @@ import type { Catalogue, Scenario } from '../../src/model/scenario.js';
  * got a scenario but is still listed, so the list only ever shrinks honestly.
  */
 const KNOWN_GAPS: Record<string, string> = {
-  'STATUS-03': 'separate-export-status (Bulk v3/v4): the reference server does not implement it yet',
-  'STATUS-06': 'allowPartialManifests (Bulk v3/v4): not implemented by the reference server yet',
-  'MAN-09': 'allowPartialManifests link following: not implemented by the reference server yet',
-  'PREFER-10': 'separate-export-status echo (same rule as KICKOFF-12): needs the server side first',
   'AUTH-01': 'TLS: the reference server and tests run plain http on loopback',
 };
 
