@@ -119,7 +119,7 @@ export function interpretExportParams(raw: readonly RawParam[], ctx: InterpretCo
   if (!patients.ok) return patients;
   const typeFilters = parseTypeFilters(valuesOf('_typeFilter'), notes);
   if (!typeFilters.ok) return typeFilters;
-  const associated = parseAssociatedData(valuesOf('includeAssociatedData'), notes);
+  const associated = parseAssociatedData(valuesOf('includeAssociatedData'), notes, ctx.faults);
   if (!associated.ok) return associated;
   const sizes = parseFileSizes(valuesOf('_maximumFileSize'), valuesOf('_minimumFileSize'));
   if (!sizes.ok) return sizes;

@@ -159,13 +159,15 @@ export function parseTypeFilters(values: readonly string[], notes: ParamNotes): 
   return { ok: true, value: filters };
 }
 
-export function parseAssociatedData(values: readonly string[], notes: ParamNotes): Checked<readonly string[]> {
+export function parseAssociatedData(values: readonly string[], notes: ParamNotes, faults: FaultSet): Checked<readonly string[]> {
   const accepted: string[] = [];
   for (const value of splitList(values)) {
     if (ASSOCIATED_DATA_VALUES.includes(value)) {
       if (!accepted.includes(value)) accepted.push(value);
       continue;
     }
+    // Fault KICKOFF-14: an unsupported value without handling=lenient is ignored silently instead of refused.
+    if (!notes.lenient && faults.has('unsupported-parameter-ignored')) continue;
     const refused = refuse(notes, `includeAssociatedData "${value}" is not supported; supported: ${ASSOCIATED_DATA_VALUES.join(', ')}`);
     if (refused) return refused;
   }

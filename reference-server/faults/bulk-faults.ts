@@ -75,7 +75,7 @@ export const BULK_FAULTS = [
   {
     name: 'unsupported-parameter-ignored',
     requirement: 'KICKOFF-14',
-    description: 'An unsupported parameter without handling=lenient is ignored silently (202, nothing in error) instead of refused with 400.',
+    description: 'An unknown parameter or an unsupported includeAssociatedData value without handling=lenient is ignored silently (202, nothing in error) instead of refused with 400.',
   },
   {
     name: 'since-rejected',

@@ -39,10 +39,12 @@ export const BULK_KICKOFF_FAULT_CASES: Record<string, BulkFaultCase> = {
     },
   },
   'unsupported-parameter-ignored': {
-    shows: 'organizeOutputBy without lenient gets 202 and no error entry',
+    shows: 'organizeOutputBy (unknown to the v2 shape) and an unsupported includeAssociatedData value without lenient get 202 and no error entry',
     async run(baseUrl, clock) {
       const manifest = await completeAt(baseUrl, clock, '/$export', '?organizeOutputBy=Patient');
       expect(manifest.error).toEqual([]);
+      const associated = await completeAt(baseUrl, clock, '/$export', '?includeAssociatedData=NoSuchValue');
+      expect(associated.error).toEqual([]);
     },
   },
   'since-rejected': {
