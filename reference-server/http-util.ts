@@ -106,10 +106,13 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1
 
 /**
  * The base for absolute URLs in responses: `publicBaseUrl` when configured, otherwise
- * `http://<Host header>`, falling back to the bound address when Host is absent or odd.
+ * `http(s)://<Host header>` (the scheme the request came over), falling back to the bound address
+ * when Host is absent or odd.
  */
 export function resolveBaseUrl(req: IncomingMessage, publicBaseUrl: string | undefined, fallback: string): string {
   if (publicBaseUrl !== undefined) return publicBaseUrl;
   const host = req.headers.host;
-  return host !== undefined && HOST_HEADER.test(host) ? `http://${host}` : fallback;
+  // The scheme the request came over: https in TLS mode (AUTH-01).
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  return host !== undefined && HOST_HEADER.test(host) ? `${scheme}://${host}` : fallback;
 }

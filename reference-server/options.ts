@@ -54,7 +54,7 @@ export interface ReferenceServerOptions {
   jobRetentionMs?: number;
   /** Retry-After on in-progress status responses. Default { form: 'seconds', seconds: 1 }. */
   retryAfter?: RetryAfterOption;
-  /** Base for absolute URLs. Default: http://<Host header of the request>. */
+  /** Base for absolute URLs. Default: http(s)://<Host header of the request>, the scheme the request came over. */
   publicBaseUrl?: string;
   /** Time source for all time decisions. Default Date.now. */
   clock?: Clock;
@@ -70,6 +70,12 @@ export interface ReferenceServerOptions {
   longPoll?: LongPollOptions | false;
   /** SMART Backend Services: registered clients, token lifetime, requiresAccessToken. Default off (no token needed). */
   auth?: AuthOptions;
+  /**
+   * TLS mode (AUTH-01): serve https only (TLS 1.2 or later) with a self-signed certificate made at
+   * startup for localhost, 127.0.0.1 and ::1 (its PEM is `caCertificate` of the running server).
+   * Default off (plain http).
+   */
+  tls?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -92,6 +98,7 @@ export interface ResolvedConfig {
   callbacks: ResolvedCallbackConfig;
   longPoll: ResolvedLongPollConfig;
   auth: ResolvedAuthConfig | undefined;
+  tls: boolean;
 }
 
 /** Large values (hundreds of MB of NDJSON) serve the payload-validation benchmark (bench/ndjson.ts). */
@@ -170,6 +177,7 @@ export function resolveOptions(opts: ReferenceServerOptions = {}): ResolvedConfi
     callbacks: resolveCallbackOptions(opts.callbacks),
     longPoll: resolveLongPollOptions(opts.longPoll),
     auth: resolveAuthOptions(opts.auth),
+    tls: opts.tls ?? false,
   };
 }
 

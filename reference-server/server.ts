@@ -1,18 +1,22 @@
 /** Lifecycle of the reference server: bind (with clear errors), serve, close promptly. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import type { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerState } from './context.js';
 import { FhirStore } from './fhir-store.js';
 import { JobStore } from './job-store.js';
-import { resolveOptions, type ReferenceServerOptions } from './options.js';
+import { resolveOptions, type ReferenceServerOptions, type ResolvedConfig } from './options.js';
 import { dispatch } from './router.js';
 import { CallbackScheduler } from './callbacks/callback-scheduler.js';
 import { JobEvents } from './longpoll/job-events.js';
+import { createTlsListener } from './tls/tls-listener.js';
 
 export interface RunningReferenceServer {
-  /** `http://<host>:<port>` of the bound socket (not publicBaseUrl). */
+  /** `http://<host>:<port>` (`https://` in TLS mode) of the bound socket (not publicBaseUrl). */
   baseUrl: string;
   port: number;
+  /** TLS mode: PEM of the server's self-signed certificate, for clients to trust (public, no secret). */
+  caCertificate?: string;
   /** Stops listening and closes all connections, keep-alive ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,6 +64,22 @@ function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * The socket to bind: one plain http server, or in TLS mode (AUTH-01) a front socket handing
+ * connections to an https server (and, under the fault file-urls-http-under-tls, plain ones to an
+ * http server as well).
+ */
+function createListener(config: ResolvedConfig, handler: RequestListener): { server: Server; closeConnections(): void; caCertificate?: string } {
+  if (config.tls) {
+    const tls = createTlsListener(handler, { alsoPlainHttp: config.faults.has('file-urls-http-under-tls') });
+    for (const http of tls.servers) http.on('clientError', (_err, socket) => answerClientError(socket));
+    return { server: tls.front, closeConnections: tls.closeConnections, caCertificate: tls.caCertificate };
+  }
+  const plain = createServer(handler);
+  plain.on('clientError', (_err, socket) => answerClientError(socket));
+  return { server: plain, closeConnections: () => plain.closeAllConnections() };
+}
+
 /** Starts the server. Rejects with UnknownFaultError / RangeError on bad options, Error on bind failure. */
 export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<RunningReferenceServer> {
   const config = resolveOptions(opts);
@@ -80,13 +100,12 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       log: config.log,
     }),
   };
-  const server = createServer((req, res) => {
+  const { server, closeConnections, caCertificate } = createListener(config, (req, res) => {
     void dispatch(req, res, state);
   });
-  server.on('clientError', (_err, socket) => answerClientError(socket));
   const port = await listen(server, config.host, config.port);
   server.on('error', (err) => config.log?.(`server error: ${err.message}`));
-  const baseUrl = `http://${formatHost(config.host)}:${port}`;
+  const baseUrl = `${config.tls ? 'https' : 'http'}://${formatHost(config.host)}:${port}`;
   state.fallbackBaseUrl = baseUrl;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -94,10 +113,10 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
       state.callbacks.close(),
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
+        closeConnections();
       }),
     ]).then(() => undefined);
     return closing;
   };
-  return { baseUrl, port, close };
+  return { baseUrl, port, close, ...(caCertificate === undefined ? {} : { caCertificate }) };
 }

@@ -50,7 +50,10 @@ export interface ManifestInput {
 function buildFileUrl(name: string, input: ManifestInput): string {
   const path = filePath(input.job.fileKey, name);
   // Fault MAN-04: relative output URLs.
-  return input.faults.has('manifest-relative-output-url') ? path : `${input.baseUrl}${path}`;
+  if (input.faults.has('manifest-relative-output-url')) return path;
+  // Fault AUTH-01: in TLS mode the file URLs say http:// (tls/tls-listener.ts still answers them).
+  if (input.faults.has('file-urls-http-under-tls')) return `${input.baseUrl.replace(/^https:/, 'http:')}${path}`;
+  return `${input.baseUrl}${path}`;
 }
 
 function buildItem(file: ExportFile, input: ManifestInput): ManifestItem {

@@ -12,6 +12,7 @@ import { INTERACTION_FAULTS } from './interaction-faults.js';
 import { LONGPOLL_FAULTS } from './longpoll-faults.js';
 import { PACING_FAULTS } from './pacing-faults.js';
 import { ORGANIZED_FAULTS } from './organized-faults.js';
+import { TLS_FAULTS } from './tls-faults.js';
 import type { FaultInfo } from './fault-info.js';
 
 export type { FaultInfo } from './fault-info.js';
@@ -20,7 +21,7 @@ export type { FaultInfo } from './fault-info.js';
  * Every fault, area by area. Each area keeps its own file (`<area>-faults.ts`) so that work
  * on one pattern does not touch another's list. Names must be unique across all of them.
  */
-const DEFINITIONS = [...BULK_FAULTS, ...EXPORT_STATUS_FAULTS, ...INTERACTION_FAULTS, ...PACING_FAULTS, ...CALLBACK_FAULTS, ...LONGPOLL_FAULTS, ...AUTH_FAULTS, ...ORGANIZED_FAULTS] as const;
+const DEFINITIONS = [...BULK_FAULTS, ...EXPORT_STATUS_FAULTS, ...INTERACTION_FAULTS, ...PACING_FAULTS, ...CALLBACK_FAULTS, ...LONGPOLL_FAULTS, ...AUTH_FAULTS, ...ORGANIZED_FAULTS, ...TLS_FAULTS] as const;
 
 /** Names of all known faults (a union, so `faults.has('typo')` fails to compile). */
 export type FaultName = (typeof DEFINITIONS)[number]['name'];

@@ -27,6 +27,8 @@ export interface ClaimsInput {
   bundled: boolean;
   /** What the profile's `auth` supplies (src/auth/auth-claims.ts); absent without auth. */
   auth?: AuthClaims;
+  /** The target base URL: https gives the `tls` capability (AUTH-01). */
+  baseUrl?: string;
 }
 
 export function resolveClaims(input: ClaimsInput): TargetClaims {
@@ -83,6 +85,12 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
     if (!tags.has(t)) missing.set(t, `the target profile does not claim ${t} (add it to claims: or --profile)`);
   }
   addAuthCapabilities(input.auth, { capabilities, missing });
+  // AUTH-01: the https scenarios need an https target; a plain-http one skips them (--require tls fails them).
+  if (input.baseUrl?.startsWith('https://')) capabilities.add('tls');
+  else {
+    capabilities.delete('tls');
+    missing.set('tls', `the target base URL ${input.baseUrl ?? '(unknown)'} is plain http, not https over TLS`);
+  }
   return { tags, capabilities, missing, basis };
 }
 

@@ -49,7 +49,12 @@ export interface ConformanceOptions {
   knownFailingFile?: string;
   /** Options for the bundled server when no target is given (it always binds 127.0.0.1). */
   bundled?: Omit<ReferenceServerOptions, 'host' | 'port'>;
-  /** Start the bundled server in auth mode with two generated SMART clients (--bundled-auth). */
+  /**
+   * --ca: extra trust anchors (PEM text) for https targets, their token endpoints and file servers,
+   * on top of the system's. The bundled server in TLS mode (`bundled.tls`) adds its own certificate.
+   */
+  ca?: string[];
+  /** Start the bundled server in auth mode with generated SMART clients (--bundled-auth). */
   bundledAuth?: Partial<BundledAuthOptions>;
   /** The callback receiver: --callback-listen, --callback-public-url. */
   callback?: CallbackRunOptions;
@@ -107,6 +112,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     maxBodyBytes: opts.maxBodyBytes,
     excerptBytes: 4096,
     redactor,
+    ca: [...(opts.ca ?? []), ...(server?.caCertificate === undefined ? [] : [server.caCertificate])],
   });
   let closeCallbacks = (): Promise<void> => Promise.resolve();
   try {
@@ -114,7 +120,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     if (probe.kind === 'unreachable') return { kind: 'target-error', message: probe.message };
     const auth = await setUpAuth({
       profile: plan.profile.auth, profileDir: path.dirname(opts.configFile ?? 'profile.yaml'), ...(bundledAuth ? { bundled: bundledAuth } : {}),
-      baseUrl, env: process.env, clock: opts.clock ?? systemClock, redactor, requestTimeoutMs: opts.requestTimeoutMs, signal: opts.signal,
+      baseUrl, env: process.env, clock: opts.clock ?? systemClock, redactor, requestTimeoutMs: opts.requestTimeoutMs, signal: opts.signal, dispatcher: client.dispatcher,
     });
     if (!auth.ok) return { kind: 'target-error', message: `auth: ${redactor.text(auth.error)}` };
     // The bundled server's Group is known; an external target names its own in the profile.
@@ -127,7 +133,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     // The bundled server's 4.0 shape supports organizeOutputBy (optional from Bulk Data v3 on).
     const organizes = server !== undefined && opts.bundled?.bulkVersion === 'v4';
     const profile = organizes ? { ...grouped, capabilities: [...(grouped.capabilities ?? []), 'organize-output-by' as const] } : grouped;
-    const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, ...(auth.claims ? { auth: auth.claims } : {}) });
+    const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, baseUrl, ...(auth.claims ? { auth: auth.claims } : {}) });
     const callbacks = await startCallbackRun({ scenarios: plan.scenarios, claims, options: opts.callback ?? {}, credentials: callbackSecrets.credentials });
     if (!callbacks.ok) return { kind: 'target-error', message: callbacks.message };
     closeCallbacks = callbacks.close;
@@ -139,6 +145,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     opts.write(`fhir-async-conformance ${TOOL.version}: ${plan.scenarios.length} scenario(s) against ${baseUrl}${server ? ' (bundled reference server)' : ''}\n`);
     opts.write(`target: ${claims.basis.join('; ')}\n`);
     if (auth.session) opts.write(`auth: ${auth.session.description}\n`);
+    const tls = client.tlsVersionFor(baseUrl);
+    if (tls !== undefined) opts.write(`tls: ${tls} negotiated with ${new URL(baseUrl).host}${server?.caCertificate === undefined ? '' : " (the bundled server's self-signed certificate trusted for this run)"}\n`);
     const run = await runSuite({
       scenarios: plan.scenarios,
       ctx: {

@@ -3,11 +3,13 @@
  * records on purpose: the request carries a client assertion and the response an access token.
  * A deadline on each, no redirects, a small body cap; transport trouble becomes a message.
  */
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export interface AuthHttpOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** The run's dispatcher (its trust anchors for https); default undici's global one. */
+  dispatcher?: Dispatcher;
 }
 
 export type AuthHttpResult =
@@ -51,7 +53,7 @@ export async function sendAuthRequest(
 ): Promise<AuthHttpResult> {
   const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
   try {
-    const res = await request(url, { method: init.method, headers: init.headers, body: init.body, signal });
+    const res = await request(url, { method: init.method, headers: init.headers, body: init.body, signal, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
     const text = await readCapped(res.body);
     if (text === undefined) return { ok: false, error: `${init.method} ${url}: the response is larger than ${MAX_BODY} bytes` };
     const contentType = String(res.headers['content-type'] ?? '');

@@ -5,6 +5,7 @@
  * first tokens so that a bad configuration stops the run at once with a clear message.
  */
 import path from 'node:path';
+import type { Dispatcher } from 'undici';
 import type { Redactor } from '../http/redact.js';
 import type { Clock } from '../runner/clock.js';
 import { requireDuration } from '../util/duration.js';
@@ -29,6 +30,8 @@ export interface AuthSetupInput {
   redactor: Redactor;
   requestTimeoutMs: number;
   signal: AbortSignal;
+  /** The run's dispatcher (trust anchors for an https token endpoint). */
+  dispatcher?: Dispatcher;
 }
 
 export type AuthSetup =
@@ -71,7 +74,7 @@ function loadClient(input: AuthSetupInput, client: SmartClientProfile, key: stri
 }
 
 async function buildSmart(input: AuthSetupInput, clients: { primary: SmartClient; secondary?: SmartClient; scoped?: SmartClient }, opts: { tokenEndpoint?: string; expired: ExpiredTokenPlan }): Promise<Built> {
-  const http = { timeoutMs: input.requestTimeoutMs };
+  const http = { timeoutMs: input.requestTimeoutMs, ...(input.dispatcher ? { dispatcher: input.dispatcher } : {}) };
   const found = await discoverTokenEndpoint(input.baseUrl, opts.tokenEndpoint, { ...http, signal: input.signal });
   if (!found.ok) return found;
   const source = (client: SmartClient): TokenSource =>

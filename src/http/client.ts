@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { rootCertificates, type TLSSocket } from 'node:tls';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { Exchange, HeaderValue } from '../model/results.js';
 import type { Redactor } from './redact.js';
 
@@ -10,6 +11,11 @@ export interface HttpClientOptions {
   /** How much of each body is kept in the exchange record. */
   excerptBytes: number;
   redactor: Redactor;
+  /**
+   * Extra trust anchors (PEM) for https, on top of the system's: `--ca`, or the bundled server's
+   * own certificate in TLS mode. Certificates are always verified; this never turns that off.
+   */
+  ca?: string[];
 }
 
 export interface OutgoingRequest {
@@ -31,16 +37,45 @@ export type SendResult =
   | { ok: true; response: HttpResponse; exchange: Exchange }
   | { ok: false; error: string; exchange: Exchange };
 
-/** An undici-based client: never follows redirects, a deadline on every request, a body cap. */
+/**
+ * An undici-based client: never follows redirects, a deadline on every request, a body cap. It
+ * notes the TLS version negotiated with each https origin (AUTH-01; node refuses below TLS 1.2
+ * by default, so an https exchange that happened used 1.2 or later).
+ */
 export class HttpClient {
   private readonly agent: Agent;
+  /** Negotiated TLS version by origin (`https://host:port`), e.g. `TLSv1.3`. */
+  private readonly tlsVersions = new Map<string, string>();
 
   constructor(private readonly opts: HttpClientOptions) {
+    const connector = buildConnector({ timeout: opts.connectTimeoutMs, ...(opts.ca?.length ? { ca: [...rootCertificates, ...opts.ca] } : {}) });
     this.agent = new Agent({
-      connect: { timeout: opts.connectTimeoutMs },
+      connect: (options, callback) => {
+        connector(options, (...args) => {
+          // On an error undici passes no socket (null or undefined).
+          const [, socket] = args;
+          const version = socket && 'getProtocol' in socket ? (socket as TLSSocket).getProtocol() : null;
+          if (version !== null) this.tlsVersions.set(originOf(options), version);
+          callback(...args);
+        });
+      },
       headersTimeout: opts.requestTimeoutMs,
       bodyTimeout: opts.requestTimeoutMs,
     });
+  }
+
+  /** The dispatcher of this client (same trust anchors), for streamed downloads and token requests. */
+  get dispatcher(): Dispatcher {
+    return this.agent;
+  }
+
+  /** The TLS version negotiated with the URL's origin, once a connection was made (undefined for http). */
+  tlsVersionFor(url: string): string | undefined {
+    try {
+      return this.tlsVersions.get(new URL(url).origin);
+    } catch {
+      return undefined;
+    }
   }
 
   async send(req: OutgoingRequest, label: string, signal: AbortSignal): Promise<SendResult> {
@@ -68,6 +103,8 @@ export class HttpClient {
       const headers = flattenHeaders(res.headers);
       const { body, overflow } = await readCapped(res.body, this.opts.maxBodyBytes);
       exchange.durationMs = Date.now() - started;
+      const tls = this.tlsVersionFor(req.url);
+      if (tls !== undefined) exchange.tls = tls;
       exchange.response = {
         status: res.statusCode,
         headers: this.opts.redactor.headers(headers),
@@ -95,6 +132,16 @@ export class HttpClient {
 
   private excerpt(body: Buffer): string {
     return this.opts.redactor.text(body.subarray(0, this.opts.excerptBytes).toString('utf8'));
+  }
+}
+
+/** `https://host:port` of undici's connect options, spelled as `URL.origin` spells it. */
+function originOf(options: buildConnector.Options): string {
+  try {
+    const host = options.hostname.includes(':') && !options.hostname.startsWith('[') ? `[${options.hostname}]` : options.hostname;
+    return new URL(`${options.protocol}//${host}${options.port ? `:${options.port}` : ''}`).origin;
+  } catch {
+    return '';
   }
 }
 
@@ -137,6 +184,10 @@ function describeTransportError(e: unknown, req: OutgoingRequest, opts: HttpClie
     case 'UND_ERR_SOCKET': return `${where}: the target closed the connection (${err.cause?.message ?? err.message ?? 'socket error'})`;
     default:
       break;
+  }
+  // Certificate verification is never turned off: an untrusted or mismatched certificate stops the request.
+  if (code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) {
+    return `${where}: the TLS certificate was not accepted (${code}: ${err.cause?.message ?? err.message ?? ''}); if the target uses a private CA, trust it with --ca FILE`;
   }
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `${where}: no complete response within ${opts.requestTimeoutMs / 1000}s`;
   return `${where}: ${err.message ?? String(e)}`;

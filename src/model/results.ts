@@ -36,6 +36,8 @@ export interface Exchange {
   };
   /** Transport failure (no response), e.g. "connection refused". */
   error?: string;
+  /** https only: the TLS version negotiated with the origin, e.g. `TLSv1.3` (AUTH-01). */
+  tls?: string;
   startedAt: string;
   durationMs: number;
 }

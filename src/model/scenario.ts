@@ -15,9 +15,10 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
  * What a scenario can `require` besides spec tags: operations the target offers (discovered from
  * /metadata or declared in the profile) and kick-off methods (GET for Bulk v1-v3, POST for v4);
  * `second-client`, `expired-token` and `scoped-client` are what the profile's `auth` can supply (src/auth/);
- * `unknown-status-url` and `deleted-resources` are what only the tester knows (src/app/claims.ts).
+ * `unknown-status-url` and `deleted-resources` are what only the tester knows (src/app/claims.ts);
+ * `tls`: the target base URL is https (AUTH-01).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by', 'scoped-client'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by', 'scoped-client', 'tls'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {

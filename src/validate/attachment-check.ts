@@ -66,6 +66,8 @@ export interface DereferenceOptions {
   signal: AbortSignal;
   stallTimeoutMs: number;
   redact(text: string): string;
+  /** The run's dispatcher (its trust anchors for https); default undici's global one. */
+  dispatcher?: OpenFileOptions['dispatcher'];
 }
 
 /** Fetch one attachment URL; undefined when it answered 2XX, else what went wrong. */
@@ -73,7 +75,7 @@ export async function dereferenceAttachment(url: string, opts: DereferenceOption
   let target = url;
   let headers = opts.headers;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const opened = await openFile({ url: target, headers, signal: opts.signal, stallTimeoutMs: opts.stallTimeoutMs });
+    const opened = await openFile({ url: target, headers, signal: opts.signal, stallTimeoutMs: opts.stallTimeoutMs, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
     if (!opened.ok) return `GET ${opts.redact(target)}: ${opened.error}`;
     const { status, headers: got, body } = opened.file;
     // Only the answer matters, not the bytes: stop reading (the abort this causes is expected).

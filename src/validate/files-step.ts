@@ -66,6 +66,8 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
     if (!authorized.ok) return finish('errored', authorized.reason);
     const report = await validateFile(target, {
       headers: authorized.headers,
+      dispatcher: ctx.client.dispatcher,
+      tlsVersionFor: (url) => ctx.client.tlsVersionFor(url),
       signal: state.signal,
       stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS,
       redactor: ctx.redactor,
@@ -127,7 +129,7 @@ async function dereferenceSample(
     const headers = { ...file.headers, Accept: '*/*' };
     const authorized = await authorizeFileRequest(ctx, { url: item.url, headers, requiresAccessToken: file.requiresAccessToken, signal: state.signal });
     const problem = authorized.ok
-      ? await dereferenceAttachment(item.url, { headers: authorized.headers, signal: state.signal, stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS, redact: ctx.redactor.text.bind(ctx.redactor) })
+      ? await dereferenceAttachment(item.url, { headers: authorized.headers, dispatcher: ctx.client.dispatcher, signal: state.signal, stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS, redact: ctx.redactor.text.bind(ctx.redactor) })
       : authorized.reason;
     if (problem !== undefined) item.log.add('attachments', `${item.where}: ${problem}`);
   }

@@ -3,6 +3,7 @@
  * Content-Encoding, then every line (see line-checks.ts), then the manifest's count. Memory
  * stays flat: one chunk, one partial line and (in a quick run) the held-back sample.
  */
+import type { Dispatcher } from 'undici';
 import type { Exchange, HeaderValue } from '../model/results.js';
 import { mediaTypeOf } from '../assert/matchers.js';
 import type { Redactor } from '../http/redact.js';
@@ -42,6 +43,10 @@ export interface FileReport {
 
 export interface FileRunOptions {
   headers: Record<string, HeaderValue>;
+  /** The run's dispatcher (its trust anchors for https); default undici's global one. */
+  dispatcher?: Dispatcher;
+  /** The TLS version the run's client negotiated with a URL's origin, for the exchange record (AUTH-01). */
+  tlsVersionFor?: (url: string) => string | undefined;
   signal: AbortSignal;
   stallTimeoutMs: number;
   redactor: Redactor;
@@ -69,13 +74,15 @@ export async function validateFile(target: FileTarget, opts: FileRunOptions): Pr
     if (report.error !== undefined) exchange.error = report.error;
     return report;
   };
-  const opened = await openFile({ url: target.url, headers: opts.headers, signal: opts.signal, stallTimeoutMs: opts.stallTimeoutMs });
+  const opened = await openFile({ url: target.url, headers: opts.headers, signal: opts.signal, stallTimeoutMs: opts.stallTimeoutMs, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
   if (!opened.ok) {
     report.error = `GET ${opts.redactor.text(target.url)}: ${opened.error}`;
     return finish();
   }
   const { file } = opened;
   report.status = file.status;
+  const tls = opts.tlsVersionFor?.(target.url);
+  if (tls !== undefined) exchange.tls = tls;
   exchange.response = { status: file.status, headers: opts.redactor.headers(file.headers), bodyExcerpt: '', bodyBytes: 0, truncated: true };
   if (file.status !== 200) {
     if (kinds.has('status')) log.add('status', `answered ${file.status}, not 200`);

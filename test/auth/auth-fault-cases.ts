@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { ReferenceServerOptions } from '../../reference-server/index.js';
 import type { FakeClock } from '../reference-server/helpers.js';
-import { authOptions, bearer, CLIENT_A, CLIENT_B, getToken } from './auth-helpers.js';
+import { authOptions, bearer, CLIENT_A, CLIENT_B, getToken, makeClient } from './auth-helpers.js';
 
 export interface AuthFaultDemo {
   shows: string;
@@ -31,6 +31,9 @@ async function statusOf(url: string, headers: Record<string, string> = {}, metho
 }
 
 const server = { auth: authOptions() };
+/** A third client registered for Patient only (AUTH-06). */
+const SCOPED = makeClient('client-scoped', 'ES384');
+const scopedServer = { auth: authOptions({ clients: [...authOptions().clients, { clientId: SCOPED.clientId, jwks: { keys: [SCOPED.publicJwk] }, scopes: ['system/Patient.rs'] }] }) };
 
 export const AUTH_FAULT_CASES: Record<string, AuthFaultDemo> = {
   'status-open-without-token': {
@@ -93,6 +96,19 @@ export const AUTH_FAULT_CASES: Record<string, AuthFaultDemo> = {
       expect(await statusOf(statusUrl, bearer(other))).toBe(202);
       expect(await statusOf(statusUrl, bearer(other), 'DELETE')).toBe(202);
       expect(await statusOf(statusUrl, bearer(token))).toBe(404);
+    },
+  },
+  'export-scopes-ignored': {
+    shows: 'a token scoped to system/Patient.rs gets an export of every type, Observation included',
+    server: scopedServer,
+    async run(baseUrl, clock) {
+      const token = await getToken(baseUrl, SCOPED, clock.now(), 'system/Patient.rs');
+      const res = await fetch(`${baseUrl}/$export`, { headers: bearer(token, ASYNC) });
+      await res.arrayBuffer();
+      expect(res.status).toBe(202);
+      clock.advance(1_000);
+      const manifest = (await (await fetch(res.headers.get('content-location') ?? '', { headers: bearer(token) })).json()) as { output: { type: string }[] };
+      expect(manifest.output.map((o) => o.type)).toContain('Observation');
     },
   },
 };

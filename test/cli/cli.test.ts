@@ -16,9 +16,10 @@ describe('run against the bundled server (npm start)', () => {
     const r = await runCli(['run', '--reports', reports]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\d+ scenarios: \d+ passed, 0 failed, 0 warned, 0 errored, \d+ skipped/);
-    // Only two kinds of scenario skip: auth (the bundled server runs without SMART unless
-    // --bundled-auth) and Bulk Data v4 ones (it is judged as v2; the self-test also runs it as v4).
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('SKIP') && !/^SKIP {2}auth\.\S+ .*requires smart/.test(l) && !/requires bulk-v4/.test(l))).toEqual([]);
+    // Only these kinds of scenario skip: auth (the bundled server runs without SMART unless
+    // --bundled-auth), Bulk Data v4 ones (it is judged as v2; the self-test also runs it as v4)
+    // and tls ones (plain http unless --bundled-tls).
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('SKIP') && !/^SKIP {2}auth\.\S+ .*requires smart/.test(l) && !/requires bulk-v4/.test(l) && !/^SKIP {2}tls\.\S+ .*requires tls:/.test(l))).toEqual([]);
     const junit = parseXml(readFileSync(path.join(reports, 'junit.xml'), 'utf8'));
     const cases = findAll(junit, 'testcase');
     expect(cases.length).toBeGreaterThan(0);

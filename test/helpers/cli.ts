@@ -44,7 +44,7 @@ export function startServe(args: string[]): Promise<{ baseUrl: string; child: Ch
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      const m = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (m?.[1]) resolve({ baseUrl: m[1], child, stopped });
     });
     child.on('error', reject);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer, type ReferenceServerOptions } from '../../reference-server/index.js';
+import { FAULTS, UnknownFaultError, assertKnownFaults, startReferenceServer, type ReferenceServerOptions, type RunningReferenceServer } from '../../reference-server/index.js';
 import { BULK_KICKOFF_FAULT_CASES } from './bulk-fault-cases-kickoff.js';
 import { BULK_OUTPUT_FAULT_CASES } from './bulk-fault-cases-output.js';
 import { INTERACTION_FAULT_CASES } from './interaction-fault-cases.js';
@@ -11,6 +11,7 @@ import { LONGPOLL_FAULT_CASES } from './longpoll-fault-cases.js';
 import { EXPORT_STATUS_FAULT_CASES } from './export-status-fault-cases.js';
 import { AUTH_FAULT_CASES } from '../auth/auth-fault-cases.js';
 import { ORGANIZED_FAULT_CASES } from './organized-fault-cases.js';
+import { TLS_FAULT_CASES } from './tls-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -31,7 +32,8 @@ interface FaultCase {
   shows: string;
   /** Server options the fault needs (auth faults: auth mode with registered clients). */
   server?: Omit<ReferenceServerOptions, 'clock' | 'faults'>;
-  run(baseUrl: string, clock: FakeClock): Promise<void>;
+  /** `server`: the running server (TLS faults need its certificate). */
+  run(baseUrl: string, clock: FakeClock, server: RunningReferenceServer): Promise<void>;
 }
 
 async function manifestOf(baseUrl: string, clock: FakeClock): Promise<{ res: Response; body: string }> {
@@ -53,6 +55,7 @@ const CASES: Record<string, FaultCase> = {
   ...EXPORT_STATUS_FAULT_CASES,
   ...AUTH_FAULT_CASES,
   ...ORGANIZED_FAULT_CASES,
+  ...TLS_FAULT_CASES,
   'kickoff-200': {
     shows: 'kick-off answers 200 with a manifest',
     async run(baseUrl) {
@@ -183,7 +186,7 @@ describe.each(FAULTS.map((fault) => [fault.name, fault.requirement] as const))('
   it(`shows: ${faultCase?.shows ?? 'missing case'}`, async () => {
     if (faultCase === undefined) throw new Error(`no demonstration case for fault ${name}`);
     const clock = createFakeClock();
-    const { baseUrl } = await startServer({ clock, faults: [name], ...faultCase.server });
-    await faultCase.run(baseUrl, clock);
+    const server = await startServer({ clock, faults: [name], ...faultCase.server });
+    await faultCase.run(server.baseUrl, clock, server);
   });
 });

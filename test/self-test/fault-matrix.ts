@@ -11,7 +11,8 @@ export interface FaultExpectation {
   /** `auth`: run against the bundled server in SMART auth mode (two clients; auth faults need it). */
   /** `bulkVersion: v4`: run against the server's Bulk Data 4.0 shape, judged as bulk-v4 (v3/v4-only features). */
   /** `jobDurationMs`: how long each job runs (default 200), for faults that only show while a job runs. */
-  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4'; jobDurationMs?: number };
+  /** `tls`: run against the bundled server in TLS mode (https, its certificate trusted for the run; TLS faults need it). */
+  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4'; jobDurationMs?: number; tls?: boolean };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) out[name] = { failed: value.map(String), warned: [] };
     else if (value !== null && typeof value === 'object') {
-      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown; jobDurationMs?: unknown } };
+      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown; jobDurationMs?: unknown; tls?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       const seconds = v.server?.retryAfterSeconds;
       if (v.server?.bulkVersion !== undefined && v.server.bulkVersion !== 'v4') throw new Error(`fault-matrix.yaml: ${name}: server.bulkVersion must be v4`);
@@ -32,6 +33,7 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
         ...(v.server?.auth === true ? { auth: true } : {}),
         ...(v.server?.bulkVersion === 'v4' ? { bulkVersion: 'v4' as const } : {}),
         ...(typeof v.server?.jobDurationMs === 'number' ? { jobDurationMs: v.server.jobDurationMs } : {}),
+        ...(v.server?.tls === true ? { tls: true } : {}),
       };
       out[name] = { failed: list(v.failed), warned: list(v.warned), ...(Object.keys(server).length ? { server } : {}) };
     } else throw new Error(`fault-matrix.yaml: ${name}: expected a list or { failed, warned }`);
@@ -54,6 +56,7 @@ export function writeFaultMatrix(matrix: Record<string, FaultExpectation>): void
       e.server?.auth ? 'auth: true' : '',
       e.server?.bulkVersion ? `bulkVersion: ${e.server.bulkVersion}` : '',
       e.server?.jobDurationMs === undefined ? '' : `jobDurationMs: ${e.server.jobDurationMs}`,
+      e.server?.tls ? 'tls: true' : '',
     ].filter(Boolean);
     const server = settings.length ? `, server: { ${settings.join(', ')} }` : '';
     if (!e.warned.length && !server) return `${name}: [${e.failed.join(', ')}]`;

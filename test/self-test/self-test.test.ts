@@ -17,7 +17,7 @@ const observed: Record<string, FaultExpectation> = {};
  */
 async function finishedRun(faults: string[], server: FaultExpectation['server'] = {}): Promise<{ run: RunResult; exitCode: number; output: string }> {
   const { outcome, output } = await runBundled({
-    bundled: { faults, jobDurationMs: server.jobDurationMs ?? 200, retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 }, ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}) },
+    bundled: { faults, jobDurationMs: server.jobDurationMs ?? 200, retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 }, ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}), ...(server.tls ? { tls: true } : {}) },
     ...(server.bulkVersion ? { profileTags: ['bulk-v4' as const] } : {}),
     ...(server.auth ? { bundledAuth: { tokenLifetimeSeconds: 6 } } : {}),
   });
@@ -45,6 +45,18 @@ describe('self-test: the suite against its own reference server', () => {
     // The v4-only scenarios really ran.
     expect(outcome.run.scenarios.find((s) => s.id === 'kickoff.maximum-file-size')?.outcome).toBe('passed');
     expect(outcome.exitCode).toBe(0);
+  });
+
+  it('passes every scenario on the clean server in TLS mode (https; the tls scenarios really run)', async () => {
+    const { run, exitCode, output } = await finishedRun([], { tls: true });
+    const notPassed = run.scenarios.filter((s) => s.outcome !== 'passed' && !(s.outcome === 'skipped' && s.reason));
+    expect(notPassed.map((s) => `${s.id}: ${s.outcome}`), output).toEqual([]);
+    expect(run.target.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    for (const id of ['tls.https-bulk-urls', 'tls.https-redirect-urls']) expect(run.scenarios.find((s) => s.id === id)?.outcome, id).toBe('passed');
+    // The negotiated TLS version is recorded with every https exchange (node refuses below 1.2).
+    const versions = new Set(run.scenarios.flatMap((s) => s.exchanges).filter((e) => e.request.url.startsWith('https:')).map((e) => e.tls));
+    expect([...versions].every((v) => v === 'TLSv1.2' || v === 'TLSv1.3'), [...versions].join(', ')).toBe(true);
+    expect(exitCode).toBe(0);
   });
 
   it('has an expected row for every fault, and no row for a fault that does not exist', () => {

@@ -8,6 +8,8 @@ import { formatDiagnostic } from '../../scenario/diagnostics.js';
 import { assertKnownFaults } from '../../../reference-server/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { durationOption, parseVars, positiveInt, sizeOption } from '../options.js';
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { shouldColor, writeErr, writeOut } from '../output.js';
 
 export function registerRun(y: Argv): Argv {
@@ -37,10 +39,14 @@ export function registerRun(y: Argv): Argv {
         .option('callback-public-url', { type: 'string', describe: 'Base URL the target uses to reach the callback receiver (tunnel, container network)' })
         .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
         .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' })
-        .option('bundled-auth', { type: 'boolean', default: false, describe: 'Bundled server only: start it in SMART Backend Services mode with two generated clients (runs the auth scenarios)' }),
+        .option('bundled-auth', { type: 'boolean', default: false, describe: 'Bundled server only: start it in SMART Backend Services mode with three generated clients, one scoped to system/Patient.rs (runs the auth scenarios)' })
+        .option('bundled-tls', { type: 'boolean', default: false, describe: 'Bundled server only: serve https with a certificate made at startup, trusted for this run only (runs the tls scenarios)' })
+        .option('ca', { type: 'string', array: true, describe: 'PEM file of a certificate to trust for https, on top of the system ones (repeatable; e.g. the one serve --tls writes)' }),
     async (argv) => {
       if (argv.fault?.length && argv.target) throw new CliError('--fault applies to the bundled server; it cannot be combined with --target', EXIT.usage);
       if (argv['bundled-auth'] && argv.target) throw new CliError('--bundled-auth applies to the bundled server; for another target configure auth: in --config', EXIT.usage);
+      if (argv['bundled-tls'] && argv.target) throw new CliError('--bundled-tls applies to the bundled server; for another target give its certificate with --ca', EXIT.usage);
+      const ca = (argv.ca ?? []).map(readCertificate);
       if (argv.fault?.length) {
         try {
           assertKnownFaults(argv.fault);
@@ -82,7 +88,8 @@ export function registerRun(y: Argv): Argv {
           profileTags: (argv.profile ?? []) as SpecTag[],
           require: (argv.require ?? []) as Capability[],
           ...(argv['known-failing'] ? { knownFailingFile: argv['known-failing'] } : {}),
-          bundled: { faults: argv.fault ?? [], jobDurationMs: durationOption(argv['job-duration'], '--job-duration') },
+          bundled: { faults: argv.fault ?? [], jobDurationMs: durationOption(argv['job-duration'], '--job-duration'), ...(argv['bundled-tls'] ? { tls: true } : {}) },
+          ...(ca.length ? { ca } : {}),
           ...(argv['bundled-auth'] ? { bundledAuth: {} } : {}),
           write: writeOut,
           color: shouldColor(process.stdout),
@@ -107,4 +114,20 @@ export function registerRun(y: Argv): Argv {
       }
     },
   );
+}
+
+/** `--ca FILE`: a PEM certificate (chain) to trust; a file that is not one is a usage error. */
+function readCertificate(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`--ca ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.usage);
+  }
+  try {
+    new X509Certificate(text);
+  } catch {
+    throw new CliError(`--ca ${file}: not a PEM certificate`, EXIT.usage);
+  }
+  return text;
 }

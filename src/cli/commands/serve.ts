@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { AuthConfigError, FAULTS, loadAuthConfig, startReferenceServer, UnknownFaultError } from '../../../reference-server/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -30,12 +33,15 @@ export function registerServe(y: Argv): Argv {
         .option('patients', { type: 'number', default: 10, describe: 'Synthetic patients (3 Observations each)' })
         .option('log', { type: 'boolean', default: false, describe: 'Print one access-log line per request' })
         .option('auth', { type: 'string', describe: 'SMART Backend Services mode: YAML file of registered clients (public keys), token lifetime, requiresAccessToken' })
+        .option('tls', { type: 'boolean', default: false, describe: 'Serve https only (TLS 1.2+) with a self-signed certificate made at startup for localhost, 127.0.0.1 and ::1' })
+        .option('tls-cert-out', { type: 'string', describe: 'With --tls: where to write the certificate (public PEM) for clients to trust (default: a file in the temp directory, printed)' })
         .option('list-faults', { type: 'boolean', default: false, describe: 'Print the fault table and exit' }),
     async (argv) => {
       if (argv['list-faults']) {
         for (const f of FAULTS) writeOut(`${f.name.padEnd(40)} ${f.requirement.padEnd(12)} ${f.description}\n`);
         return;
       }
+      if (argv['tls-cert-out'] !== undefined && !argv.tls) throw new CliError('--tls-cert-out needs --tls', EXIT.usage);
       const retry = /^(date:)?([0-9]+)$/.exec(argv['retry-after']);
       if (!retry) throw new CliError(`--retry-after '${argv['retry-after']}': expected seconds (e.g. 2) or date:<seconds>`, EXIT.usage);
       let server;
@@ -61,6 +67,7 @@ export function registerServe(y: Argv): Argv {
           ...(argv['public-url'] ? { publicBaseUrl: argv['public-url'] } : {}),
           ...(argv.log ? { log: (line: string) => writeErr(`${line}\n`) } : {}),
           ...(auth === undefined ? {} : { auth }),
+          ...(argv.tls ? { tls: true } : {}),
         });
       } catch (e) {
         if (e instanceof CliError) throw e;
@@ -70,7 +77,11 @@ export function registerServe(y: Argv): Argv {
       }
       const faults = argv.fault?.length ? ` with fault(s): ${argv.fault.join(', ')}` : '';
       const auth = argv.auth === undefined ? '' : ` (SMART Backend Services: clients from ${argv.auth}, token endpoint ${server.baseUrl}/auth/token)`;
+      // TLS: only the certificate (public) is written, before the server is announced; its private key never leaves the process.
+      const certFile = server.caCertificate === undefined ? undefined : (argv['tls-cert-out'] ?? path.join(os.tmpdir(), `fhir-async-conformance-${server.port}.crt`));
+      if (certFile !== undefined && server.caCertificate !== undefined) writeFileSync(certFile, server.caCertificate);
       writeOut(`reference server listening on ${server.baseUrl}${faults}${auth}\n`);
+      if (certFile !== undefined) writeOut(`TLS certificate (self-signed, for localhost, 127.0.0.1 and ::1): ${certFile}; trust it with run --ca ${certFile}\n`);
       const running = server;
       await new Promise<void>((resolve) => {
         const stop = (): void => {
