@@ -12,12 +12,16 @@ async function startV4(clock: FakeClock, faults: string[] = []): Promise<string>
   return (await startServer({ clock, bulkVersion: 'v4', faults })).baseUrl;
 }
 
-async function json(res: Response): Promise<BulkManifest> {
-  return (await res.json()) as BulkManifest;
+async function json(res: Response): Promise<Paged> {
+  return (await res.json()) as Paged;
+}
+
+interface Paged extends BulkManifest {
+  link?: { relation: string; url: string }[];
 }
 
 /** Follows `link` next from `first` and returns every page, first included. */
-async function collectPages(first: BulkManifest): Promise<BulkManifest[]> {
+async function collectPages(first: Paged): Promise<Paged[]> {
   const pages = [first];
   for (let next = first.link?.[0]?.url; next !== undefined; next = pages.at(-1)?.link?.[0]?.url) {
     const res = await get(next, { Accept: 'application/json' });
@@ -25,10 +29,6 @@ async function collectPages(first: BulkManifest): Promise<BulkManifest[]> {
     pages.push(await json(res));
   }
   return pages;
-}
-
-interface Paged extends BulkManifest {
-  link?: { relation: string; url: string }[];
 }
 
 describe('Prefer: separate-export-status (4.0 shape)', () => {
