@@ -16,10 +16,12 @@ describe('run against the bundled server (npm start)', () => {
     const r = await runCli(['run', '--reports', reports]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\d+ scenarios: \d+ passed, 0 failed, 0 warned, 0 errored, \d+ skipped/);
-    // Only these kinds of scenario skip: auth (the bundled server runs without SMART unless
-    // --bundled-auth), Bulk Data v4 ones (it is judged as v2; the self-test also runs it as v4)
-    // and tls ones (plain http unless --bundled-tls).
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('SKIP') && !/^SKIP {2}auth\.\S+ .*requires smart/.test(l) && !/requires bulk-v4/.test(l) && !/^SKIP {2}tls\.\S+ .*requires tls:/.test(l))).toEqual([]);
+    // Only these kinds of scenario skip, each run by another bundled configuration: auth (the
+    // bundled server runs without SMART unless --bundled-auth), Bulk Data v3/v4 ones (it is
+    // judged as v2 unless --bundled-bulk-version v4) and tls ones (plain http unless --bundled-tls).
+    const skips = r.stdout.split('\n').filter((l) => l.startsWith('SKIP'));
+    const explained = [/^SKIP {2}auth\.\S+ .*requires smart/, /requires bulk-v4/, /applies to bulk-v3, bulk-v4;/, /requires organize-output-by/, /^SKIP {2}tls\.\S+ .*requires tls:/];
+    expect(skips.filter((l) => !explained.some((re) => re.test(l)))).toEqual([]);
     const junit = parseXml(readFileSync(path.join(reports, 'junit.xml'), 'utf8'));
     const cases = findAll(junit, 'testcase');
     expect(cases.length).toBeGreaterThan(0);
@@ -29,6 +31,27 @@ describe('run against the bundled server (npm start)', () => {
     expect(results.schemaVersion).toBe(1);
     expect(results.target.bundled).toBe(true);
     expect(results.scenarios).toHaveLength(cases.length);
+  });
+});
+
+describe('run --bundled-bulk-version v4', () => {
+  it('serves the 4.0 shape, judges it as bulk-v4 and runs the scenarios the v2 run skips', async () => {
+    const reports = path.join(tmp, 'v4');
+    const grep = ['kickoff.maximum-file-size', 'status.separate-export-status', 'manifest.partial-manifests', 'files.organized-by-patient-post'];
+    const r = await runCli(['run', '--bundled-bulk-version', 'v4', '--reports', reports, ...grep.flatMap((g) => ['--grep', g])]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/4 scenarios: 4 passed, 0 failed, 0 warned, 0 errored, 0 skipped/);
+    const results = JSON.parse(readFileSync(path.join(reports, 'results.json'), 'utf8')) as { target: { claims: string[] } };
+    expect(results.target.claims).toContain('bulk-v4');
+  });
+
+  it('refuses a contradicting Bulk Data claim and a --target with exit 64', async () => {
+    const a = await runCli(['run', '--bundled-bulk-version', 'v4', '--profile', 'bulk-v2']);
+    expect(a.code).toBe(64);
+    expect(a.stderr).toMatch(/cannot be judged as bulk-v2/);
+    const b = await runCli(['run', '--bundled-bulk-version', 'v4', '--target', 'http://127.0.0.1:9']);
+    expect(b.code).toBe(64);
+    noStackTrace(a.stderr + b.stderr);
   });
 });
 
