@@ -234,7 +234,7 @@ export interface WaitCallbackSpec {
 }
 
 /** What a `validateFiles` step can check in every downloaded file; each kind cites its requirement. */
-export const FILE_CHECK_KINDS = ['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments'] as const;
+export const FILE_CHECK_KINDS = ['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments', 'deletedNotInOutput'] as const;
 export type FileCheckKind = (typeof FILE_CHECK_KINDS)[number];
 export const MANIFEST_FILE_LISTS = ['output', 'deleted', 'error', 'outcome'] as const;
 

@@ -16,6 +16,7 @@ const EXPECTED: Record<FileCheckKind, string> = {
   elements: 'holding only the requested _elements (plus resourceType, id, meta and mandatory elements; complex elements judged)',
   organized:
     "organized in blocks (outputOrganizedBy): starting with a Parameters header whose header parameter references the organizing resource, a block continued in another file repeated there and named by continuesInFile",
+  deletedNotInOutput: 'listing as deleted no resource that also appears in the output files',
   attachments:
     "holding Attachments whose url (when used without data) is absolute and answers 2XX (a sample of distinct URLs fetched, with the access token only when requiresAccessToken)",
 };

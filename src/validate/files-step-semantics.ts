@@ -32,5 +32,11 @@ export function checkFilesStep(
   if ('elements' in checks && !Array.isArray(spec['elements'])) {
     at([...base, 'validateFiles', 'checks', 'elements'], "the elements check needs validateFiles.elements (the _elements the kick-off sent)");
   }
+  if ('deletedNotInOutput' in checks) {
+    const lists = Array.isArray(spec['lists']) ? spec['lists'].map(String) : ['output'];
+    if (!lists.includes('output') || !lists.includes('deleted')) {
+      at([...base, 'validateFiles', 'checks', 'deletedNotInOutput'], 'the deletedNotInOutput check compares deleted files with the output: validateFiles.lists needs both output and deleted');
+    }
+  }
   return Object.entries(checks).map(([kind, id]) => [kind, String(id)]);
 }

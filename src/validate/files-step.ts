@@ -27,7 +27,7 @@ const DEFAULT_SAMPLE = { over: '64MiB', first: 1000, last: 1000, random: 1000 };
 type IndexedReport = FileReport & { exchangeIndex: number };
 
 /** Checks about the content, judged only on files that answered 200 and were read to the end. */
-const CONTENT_KINDS: readonly FileCheckKind[] = ['ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments'];
+const CONTENT_KINDS: readonly FileCheckKind[] = ['ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated', 'elements', 'organized', 'attachments', 'deletedNotInOutput'];
 
 export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx: RunContext, state: ScenarioState): Promise<StepResult> {
   const started = ctx.clock.now();
@@ -50,7 +50,10 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
   } catch (e) {
     return finish('errored', `validateFiles: ${(e as Error).message}`);
   }
-  const keys = enabled.has('unique') && !manifest.organized ? new ResourceKeySet() : undefined;
+  // Organized output repeats its Parameters headers, so resource keys are collected only without it.
+  const keys = (enabled.has('unique') || enabled.has('deletedNotInOutput')) && !manifest.organized ? new ResourceKeySet() : undefined;
+  // deletedNotInOutput compares deleted files with the output's keys: read the output files first.
+  const files = enabled.has('deletedNotInOutput') ? [...manifest.files.filter((f) => f.list === 'output'), ...manifest.files.filter((f) => f.list !== 'output')] : manifest.files;
   const fhir = enabled.has('resource') || enabled.has('elements') ? sharedFhirValidator() : undefined;
   const bases: { base: number; url: string }[] = [];
   let ordinalBase = 0;
@@ -58,7 +61,7 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
   const organized = enabled.has('organized') && manifest.organizedBy !== undefined ? new OrganizedOutput(manifest.organizedBy, manifest.outputItems) : undefined;
   const attachments = enabled.has('attachments') ? new AttachmentCollector(ctx.redactor.text.bind(ctx.redactor)) : undefined;
   const reports: IndexedReport[] = [];
-  for (const [i, target] of manifest.files.entries()) {
+  for (const [i, target] of files.entries()) {
     if (state.signal.aborted) break;
     bases.push({ base: ordinalBase, url: target.url });
     // SMART auth: the token is added (and renewed) per file, only when the manifest requires it.
@@ -84,6 +87,7 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
         elements: spec.elements && enabled.has('elements') ? new ElementRule(spec.elements) : undefined,
         organized: organizedPart(organized, target),
         attachments: target.list === 'output' ? attachments : undefined,
+        deletedAgainst: target.list === 'deleted' && enabled.has('deletedNotInOutput') ? keys : undefined,
         fileLabel: `${target.list}[${target.index}]`,
       },
     });
@@ -95,6 +99,10 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
   const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined && !r.sampled);
   organized?.finish(readToEnd);
   const notes: string[] = [];
+  if (kinds.has('deletedNotInOutput') && keys === undefined) {
+    kinds.delete('deletedNotInOutput');
+    notes.push('organized output (outputOrganizedBy): deleted resources are not compared with the output');
+  }
   if (attachments !== undefined && !state.signal.aborted) {
     await dereferenceSample(attachments, { requiresAccessToken: manifest.requiresAccessToken, headers: manifest.requiresAccessToken ? ctx.headers : {} }, ctx, state);
     // FILE-07 is judged only when the output holds Attachment URLs.

@@ -33,6 +33,11 @@ export interface LineCheckContext {
   /** The `attachments` check; `fileLabel` names the file in its messages. */
   attachments?: AttachmentCollector | undefined;
   fileLabel?: string;
+  /**
+   * The output files' resourceType/id keys, on a file of the manifest's `deleted` list: every
+   * DELETE entry's resource must be absent from them (`deletedNotInOutput`).
+   */
+  deletedAgainst?: ResourceKeySet | undefined;
   log: ProblemLog;
 }
 
@@ -111,6 +116,7 @@ export function checkLine(ctx: LineCheckContext, line: string, n: number): void 
     const at = typeof updated === 'string' ? parseInstant(updated) : NaN;
     if (at > ctx.transactionTime) log.add('lastUpdated', `line ${n}: ${nameOf()} has meta.lastUpdated ${String(updated)}, after transactionTime`);
   }
+  if (ctx.deletedAgainst !== undefined && type === 'Bundle') checkDeletions(ctx, ctx.deletedAgainst, resource as { entry?: unknown }, n);
   if (ctx.elements !== undefined) checkElements(ctx, resource as Record<string, unknown>, type, `line ${n}: ${nameOf()}`);
   if (ctx.organized !== undefined) ctx.organized.output.visit(ctx.organized.file, resource as Record<string, unknown>, type, nameOf(), n, log);
   if (ctx.attachments !== undefined) ctx.attachments.visit(resource as Record<string, unknown>, type, nameOf(), n, log, ctx.fileLabel ?? 'the file');
@@ -127,4 +133,30 @@ function checkElements(ctx: LineCheckContext, resource: Record<string, unknown>,
   if (listed === undefined || shape === undefined) return;
   const extra = Object.keys(resource).filter((k) => shape.complex.has(k) && !listed.has(k) && !ALWAYS_KEPT.has(k) && !shape.required.has(k));
   if (extra.length) ctx.log.add('elements', `${where} has ${extra.join(', ')}, not among the requested _elements`);
+}
+
+/** `Type/id` at the end of a request.url (relative or absolute; a query or `_history/x` dropped). */
+export function deletedResourceKey(url: string): { type: string; id: string } | undefined {
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  const parts = path.split('/').filter((p) => p !== '');
+  const history = parts.lastIndexOf('_history');
+  const usable = history >= 2 && history === parts.length - 2 ? parts.slice(0, history) : parts;
+  const id = usable.at(-1);
+  const type = usable.at(-2);
+  if (id === undefined || type === undefined || !/^[A-Z][A-Za-z]*$/.test(type)) return undefined;
+  return { type, id };
+}
+
+/** MAN-05: a resource the deleted file lists as deleted must not be in the output files too. */
+function checkDeletions(ctx: LineCheckContext, output: ResourceKeySet, bundle: { entry?: unknown }, n: number): void {
+  if (!Array.isArray(bundle.entry)) return;
+  for (const entry of bundle.entry as unknown[]) {
+    const request = entry !== null && typeof entry === 'object' ? (entry as { request?: { method?: unknown; url?: unknown } }).request : undefined;
+    if (request?.method !== 'DELETE' || typeof request.url !== 'string') continue;
+    const key = deletedResourceKey(request.url);
+    const ordinal = key === undefined ? undefined : output.ordinalOfResource(key.type, key.id);
+    if (key !== undefined && ordinal !== undefined) {
+      ctx.log.add('deletedNotInOutput', `line ${n}: ${key.type}/${key.id} is listed as deleted, but the output holds it (${ctx.locate(ordinal)})`);
+    }
+  }
 }

@@ -61,6 +61,13 @@ export class ResourceKeySet {
     return this.addHash(hashParts(type, id), ordinal);
   }
 
+  /** The ordinal of the resource that added `type/id`, or undefined when none did (nothing is added). */
+  ordinalOfResource(type: string, id: string): number | undefined {
+    const [h, l] = hashParts(type, id);
+    const slot = this.find(h, l);
+    return this.lo[slot] !== 0 ? this.ordinal[slot] : undefined;
+  }
+
   private addHash([h, l]: [number, number], ordinal: number): number | undefined {
     if ((this.used + 1) * 2 > this.lo.length) this.grow();
     const slot = this.find(h, l);

@@ -34,3 +34,14 @@ describe('ResourceKeySet.addResource', () => {
     expect(keys.size).toBe(4);
   });
 });
+
+describe('ResourceKeySet.ordinalOfResource', () => {
+  it('finds a key without adding it', () => {
+    const keys = new ResourceKeySet();
+    keys.addResource('Observation', 'p1-obs0', 31);
+    expect(keys.ordinalOfResource('Observation', 'p1-obs0')).toBe(31);
+    expect(keys.ordinalOfResource('Observation', 'p1-obs1')).toBeUndefined();
+    expect(keys.ordinalOfResource('Patient', 'p1-obs0')).toBeUndefined();
+    expect(keys.size).toBe(1);
+  });
+});
