@@ -12,7 +12,12 @@ export interface FaultExpectation {
   /** `bulkVersion: v4`: run against the server's Bulk Data 4.0 shape, judged as bulk-v4 (v3/v4-only features). */
   /** `jobDurationMs`: how long each job runs (default 200), for faults that only show while a job runs. */
   /** `tls`: run against the bundled server in TLS mode (https, its certificate trusted for the run; TLS faults need it). */
-  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4'; jobDurationMs?: number; tls?: boolean };
+  /**
+   * `maxJobs` with `only`: a server holding at most that many jobs, and only the listed scenarios
+   * run (one at a time), for faults that show only when the job store is full; the same
+   * restricted run must pass on the clean server (checked too).
+   */
+  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4'; jobDurationMs?: number; tls?: boolean; maxJobs?: number; only?: string[] };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,7 +29,7 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) out[name] = { failed: value.map(String), warned: [] };
     else if (value !== null && typeof value === 'object') {
-      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown; jobDurationMs?: unknown; tls?: unknown } };
+      const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown; jobDurationMs?: unknown; tls?: unknown; maxJobs?: unknown; only?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       const seconds = v.server?.retryAfterSeconds;
       if (v.server?.bulkVersion !== undefined && v.server.bulkVersion !== 'v4') throw new Error(`fault-matrix.yaml: ${name}: server.bulkVersion must be v4`);
@@ -34,7 +39,10 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
         ...(v.server?.bulkVersion === 'v4' ? { bulkVersion: 'v4' as const } : {}),
         ...(typeof v.server?.jobDurationMs === 'number' ? { jobDurationMs: v.server.jobDurationMs } : {}),
         ...(v.server?.tls === true ? { tls: true } : {}),
+        ...(typeof v.server?.maxJobs === 'number' ? { maxJobs: v.server.maxJobs } : {}),
+        ...(Array.isArray(v.server?.only) ? { only: v.server.only.map(String) } : {}),
       };
+      if ((server.maxJobs === undefined) !== (server.only === undefined)) throw new Error(`fault-matrix.yaml: ${name}: server.maxJobs and server.only go together`);
       out[name] = { failed: list(v.failed), warned: list(v.warned), ...(Object.keys(server).length ? { server } : {}) };
     } else throw new Error(`fault-matrix.yaml: ${name}: expected a list or { failed, warned }`);
   }
@@ -57,6 +65,8 @@ export function writeFaultMatrix(matrix: Record<string, FaultExpectation>): void
       e.server?.bulkVersion ? `bulkVersion: ${e.server.bulkVersion}` : '',
       e.server?.jobDurationMs === undefined ? '' : `jobDurationMs: ${e.server.jobDurationMs}`,
       e.server?.tls ? 'tls: true' : '',
+      e.server?.maxJobs === undefined ? '' : `maxJobs: ${e.server.maxJobs}`,
+      e.server?.only === undefined ? '' : `only: [${e.server.only.join(', ')}]`,
     ].filter(Boolean);
     const server = settings.length ? `, server: { ${settings.join(', ')} }` : '';
     if (!e.warned.length && !server) return `${name}: [${e.failed.join(', ')}]`;

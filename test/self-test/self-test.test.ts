@@ -17,7 +17,15 @@ const observed: Record<string, FaultExpectation> = {};
  */
 async function finishedRun(faults: string[], server: FaultExpectation['server'] = {}): Promise<{ run: RunResult; exitCode: number; output: string }> {
   const { outcome, output } = await runBundled({
-    bundled: { faults, jobDurationMs: server.jobDurationMs ?? 200, retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 }, ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}), ...(server.tls ? { tls: true } : {}) },
+    bundled: {
+      faults,
+      jobDurationMs: server.jobDurationMs ?? 200,
+      retryAfter: { form: 'seconds', seconds: server.retryAfterSeconds ?? 0 },
+      ...(server.bulkVersion ? { bulkVersion: server.bulkVersion } : {}),
+      ...(server.tls ? { tls: true } : {}),
+      ...(server.maxJobs === undefined ? {} : { maxJobs: server.maxJobs }),
+    },
+    ...(server.only ? { grep: server.only, concurrency: 1 } : {}),
     ...(server.bulkVersion ? { profileTags: ['bulk-v4' as const] } : {}),
     ...(server.auth ? { bundledAuth: { tokenLifetimeSeconds: 6 } } : {}),
   });
@@ -56,6 +64,14 @@ describe('self-test: the suite against its own reference server', () => {
     // The negotiated TLS version is recorded with every https exchange (node refuses below 1.2).
     const versions = new Set(run.scenarios.flatMap((s) => s.exchanges).filter((e) => e.request.url.startsWith('https:')).map((e) => e.tls));
     expect([...versions].every((v) => v === 'TLSv1.2' || v === 'TLSv1.3'), [...versions].join(', ')).toBe(true);
+    expect(exitCode).toBe(0);
+  });
+
+  // A row restricted to a few scenarios on a small job store (server.only): that same run passes clean.
+  const restricted = [...new Map(Object.values(matrix).flatMap((e) => (e.server?.only ? [[JSON.stringify(e.server), e.server] as const] : []))).values()];
+  it.each(restricted.map((s) => [JSON.stringify(s), s] as const))('passes the restricted run %s on the clean server', async (_label, server) => {
+    const { run, exitCode, output } = await finishedRun([], server);
+    expect(run.scenarios.map((s) => `${s.id}: ${s.outcome}`), output).toEqual((server.only ?? []).map((id) => `${id}: passed`));
     expect(exitCode).toBe(0);
   });
 
