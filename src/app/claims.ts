@@ -97,13 +97,20 @@ export function resolveClaims(input: ClaimsInput): TargetClaims {
 /**
  * What only someone who knows the target can supply: a status URL it never issued (profile
  * `vars.unknownStatusUrl`; status URLs are opaque, so the suite cannot make one up) and the fact
- * that resources were deleted after 2000-01-01 (`deleted-resources`). The bundled server has both.
+ * that resources were deleted after 2000-01-01 (`deleted-resources`), and a `_typeFilter` whose
+ * job it accepts and then fails (`vars.failingTypeFilter`: `failing-job`). The bundled server has all three.
  */
 function addTesterKnowledge(input: ClaimsInput, capabilities: Set<Capability>, missing: Map<Capability, string>): void {
   if (input.profile.vars?.['unknownStatusUrl'] !== undefined) capabilities.add('unknown-status-url');
   else {
     capabilities.delete('unknown-status-url');
     missing.set('unknown-status-url', "no unknownStatusUrl in the target profile's vars (a status URL the target never issued: status URLs are opaque, so the suite cannot make one up)");
+  }
+  // A job the target accepts and then fails: the tester names the _typeFilter that does it.
+  if (input.profile.vars?.['failingTypeFilter'] !== undefined || input.bundled) capabilities.add('failing-job');
+  else {
+    capabilities.delete('failing-job');
+    missing.set('failing-job', "no failingTypeFilter in the target profile's vars (a _typeFilter the target accepts at kick-off and then fails the job on: only the tester can know one)");
   }
   if (input.bundled) capabilities.add('deleted-resources');
   if (!capabilities.has('deleted-resources')) {

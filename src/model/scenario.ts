@@ -18,7 +18,7 @@ export type SpecTag = (typeof SPEC_TAGS)[number];
  * `unknown-status-url` and `deleted-resources` are what only the tester knows (src/app/claims.ts);
  * `tls`: the target base URL is https (AUTH-01).
  */
-export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'organize-output-by', 'scoped-client', 'tls'] as const;
+export const CAPABILITIES = ['export', 'patient-export', 'group-export', 'get-kickoff', 'post-kickoff', 'second-client', 'expired-token', 'callback-allow-list', 'unknown-status-url', 'deleted-resources', 'failing-job', 'organize-output-by', 'scoped-client', 'tls'] as const;
 export type Capability = (typeof CAPABILITIES)[number] | SpecTag;
 
 export interface Requirement {

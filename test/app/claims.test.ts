@@ -88,6 +88,14 @@ describe('resolveClaims: what only the tester knows', () => {
     ]);
   });
 
+  it('failing-job comes from the profile vars naming a failingTypeFilter (or holds for the bundled server), never from capabilities alone', () => {
+    expect(claimsOf({ vars: { failingTypeFilter: 'Observation?code=broken' } }).capabilities.has('failing-job')).toBe(true);
+    expect(claimsOf({}, true).capabilities.has('failing-job')).toBe(true);
+    const without = claimsOf({ capabilities: ['failing-job'] });
+    expect(without.capabilities.has('failing-job')).toBe(false);
+    expect(unmetRequirements(['failing-job'], without)[0]?.reason).toMatch(/^no failingTypeFilter in the target profile's vars/);
+  });
+
   it('deleted-resources is declared by the profile (or holds for the bundled server)', () => {
     expect(claimsOf({ capabilities: ['deleted-resources'] }).capabilities.has('deleted-resources')).toBe(true);
     expect(claimsOf({}, true).capabilities.has('deleted-resources')).toBe(true);
