@@ -71,7 +71,7 @@ function formatHost(host: string): string {
  */
 function createListener(config: ResolvedConfig, handler: RequestListener): { server: Server; closeConnections(): void; caCertificate?: string } {
   if (config.tls) {
-    const tls = createTlsListener(handler, { alsoPlainHttp: config.faults.has('file-urls-http-under-tls') });
+    const tls = createTlsListener(handler, { alsoPlainHttp: config.faults.has('file-urls-http-under-tls') || config.faults.has('redirect-location-http-under-tls') });
     for (const http of tls.servers) http.on('clientError', (_err, socket) => answerClientError(socket));
     return { server: tls.front, closeConnections: tls.closeConnections, caCertificate: tls.caCertificate };
   }

@@ -32,7 +32,9 @@ export function sendSeeOther(ctx: RequestContext, job: InteractionJob, result: I
   }
   const path = resultPath(job.fileKey);
   // Fault REDIRECT-02: a relative Location.
-  const location = faults.has('redirect-relative-location') ? path : `${job.payload.baseUrl}${path}`;
+  // Fault AUTH-01 (TLS mode): the result URL says http://.
+  const base = faults.has('redirect-location-http-under-tls') ? job.payload.baseUrl.replace(/^https:/, 'http:') : job.payload.baseUrl;
+  const location = faults.has('redirect-relative-location') ? path : `${base}${path}`;
   // Fault REDIRECT-02: the 303 carries a body.
   if (faults.has('redirect-303-with-body')) {
     sendInformation(ctx.res, 303, 'the job is complete; its result is at the Location URL', { ...NO_STORE, Location: location });

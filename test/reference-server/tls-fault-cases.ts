@@ -25,6 +25,28 @@ function plainStatus(url: string): Promise<number | undefined> {
 }
 
 export const TLS_FAULT_CASES: Record<string, TlsFaultDemo> = {
+  'redirect-location-http-under-tls': {
+    shows: "over TLS the redirect-mode 303's Location says http://, and the port answers it over plain HTTP",
+    server: { tls: true, jobDurationMs: 0 },
+    async run(baseUrl, _clock, server) {
+      const dispatcher = new Agent({ connect: { ca: server.caCertificate } });
+      try {
+        const kickoff = await request(`${baseUrl}/Patient?_count=5`, { headers: { Prefer: 'respond-async, async-mode=redirect', Accept: 'application/fhir+json' }, dispatcher });
+        await kickoff.body.dump();
+        expect(kickoff.statusCode).toBe(202);
+        const statusUrl = String(kickoff.headers['content-location']);
+        expect(statusUrl).toMatch(/^https:\/\//);
+        const seeOther = await request(statusUrl, { dispatcher });
+        await seeOther.body.dump();
+        expect(seeOther.statusCode).toBe(303);
+        const location = String(seeOther.headers['location']);
+        expect(location).toMatch(/^http:\/\//);
+        expect(await plainStatus(location)).toBe(200);
+      } finally {
+        await dispatcher.close();
+      }
+    },
+  },
   'file-urls-http-under-tls': {
     shows: 'over TLS the manifest file URLs say http://, and the port answers them over plain HTTP',
     server: { tls: true },
