@@ -93,6 +93,12 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     sendKickoffError(ctx, { status: 400, code: 'invalid', diagnostics });
     return;
   }
+  // Fault PREFER-01 (seen in FHIR Works on AWS): any Prefer but exactly respond-async is refused.
+  const preferText = ([] as string[]).concat(ctx.req.headers.prefer ?? []).join(', ').trim();
+  if (ctx.state.config.faults.has('export-prefer-only-respond-async') && preferText !== 'respond-async') {
+    sendKickoffError(ctx, { status: 400, code: 'not-supported', diagnostics: 'only Prefer: respond-async is supported' });
+    return;
+  }
   const { bulkVersion } = ctx.state.config;
   const params = interpretExportParams(raw.value, { ...scope, lenient: prefs.get('handling')?.value === 'lenient', bulkVersion });
   if (!params.ok) {

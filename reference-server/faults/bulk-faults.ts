@@ -3,6 +3,11 @@ import type { FaultInfo } from './fault-info.js';
 
 export const BULK_FAULTS = [
   {
+    name: 'export-prefer-only-respond-async',
+    requirement: 'PREFER-01',
+    description: 'An $export kick-off whose Prefer is anything but exactly respond-async (another token, a parameter, a second line) gets 400 instead of the unknown preferences being ignored (as FHIR Works on AWS does).',
+  },
+  {
     name: 'kickoff-200',
     requirement: 'KICKOFF-02',
     description: 'Kick-off answers 200 with the completed manifest (application/json) instead of 202.',

@@ -6,6 +6,13 @@ import { del, expectOutcome, get, kickoff, mediaType, startExport } from './help
 const UNPROCESSABLE = `?_type=Observation&_typeFilter=${encodeURIComponent('Observation?unsupported-param=x')}`;
 
 export const BULK_KICKOFF_FAULT_CASES: Record<string, BulkFaultCase> = {
+  'export-prefer-only-respond-async': {
+    shows: 'Prefer: respond-async, x-foo=bar gets 400 at $export (plain respond-async still 202)',
+    async run(baseUrl) {
+      await expectOutcome(await kickoff(baseUrl, '', { Prefer: 'respond-async, x-foo=bar', Accept: 'application/fhir+json' }), 400);
+      expect((await kickoff(baseUrl)).status).toBe(202);
+    },
+  },
   'patient-export-not-supported': {
     shows: 'GET /Patient/$export answers 404 (system level still 202)',
     async run(baseUrl) {
