@@ -93,7 +93,7 @@ async function kickOff(ctx: RequestContext, level: ExportLevel): Promise<void> {
     sendKickoffError(ctx, { status: 400, code: 'invalid', diagnostics });
     return;
   }
-  // Fault PREFER-01 (seen in FHIR Works on AWS): any Prefer but exactly respond-async is refused.
+  // Fault PREFER-01 (seen in FHIR Works on AWS): a Prefer other than exactly respond-async is refused.
   const preferText = ([] as string[]).concat(ctx.req.headers.prefer ?? []).join(', ').trim();
   if (ctx.state.config.faults.has('export-prefer-only-respond-async') && preferText !== 'respond-async') {
     sendKickoffError(ctx, { status: 400, code: 'not-supported', diagnostics: 'only Prefer: respond-async is supported' });
