@@ -43,23 +43,33 @@ function loadSchema(): LoadedSchema {
 
 /** Validates FHIR R4 resources (JSON), one compiled validator per resource type. */
 export class FhirResourceValidator {
-  readonly ajv: Ajv;
   private readonly byType = new Map<string, ValidateFunction>();
-  private readonly schema: LoadedSchema;
+  private compiler: Ajv | undefined;
 
-  constructor() {
-    this.schema = loadSchema();
+  /**
+   * The schema is loaded, and ajv set up, on first use: a process whose large files are checked
+   * by the validation workers (line-pool.ts) never pays for it on its main thread.
+   */
+  private get schema(): LoadedSchema {
+    return loadSchema();
+  }
+
+  /** The ajv instance holding the FHIR definitions (created on first use). */
+  get ajv(): Ajv {
+    if (this.compiler !== undefined) return this.compiler;
     // strict: false because the FHIR schema (draft-06) uses `description` everywhere and ajv's
     // strict mode also rejects its unconstrained `items` tuples; the keywords it uses are standard.
-    this.ajv = new Ajv({ strict: false, allErrors: false, verbose: true, unicodeRegExp: false, code: { optimize: true } });
+    const ajv = new Ajv({ strict: false, allErrors: false, verbose: true, unicodeRegExp: false, code: { optimize: true } });
     const fhirResource: SchemaValidateFunction = (_schema, data, _parent, cxt) => {
       const verdict = this.check(data);
       if (verdict.ok) return true;
       fhirResource.errors = verdict.errors.map((e) => ({ ...e, instancePath: `${cxt?.instancePath ?? ''}${e.instancePath ?? ''}` }));
       return false;
     };
-    this.ajv.addKeyword({ keyword: 'fhirResource', errors: true, validate: fhirResource });
-    this.ajv.addSchema({ $id: FHIR_R4_SCHEMA_ID, definitions: this.schema.definitions });
+    ajv.addKeyword({ keyword: 'fhirResource', errors: true, validate: fhirResource });
+    ajv.addSchema({ $id: FHIR_R4_SCHEMA_ID, definitions: this.schema.definitions });
+    this.compiler = ajv;
+    return ajv;
   }
 
   /** Is this a resource type of FHIR R4? */

@@ -76,6 +76,7 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
       redactor: ctx.redactor,
       label: `${stepId}[${i}]`,
       maxProblems: spec.maxProblems ?? DEFAULT_MAX_PROBLEMS,
+      ...(ctx.validationThreads !== undefined ? { threads: ctx.validationThreads } : {}),
       sample: sample ? { first: sample.first, last: sample.last, random: sample.random, overBytes: parseSize(sample.over) } : undefined,
       lineContext: {
         kinds: enabled,

@@ -14,14 +14,20 @@ import type { FhirResourceValidator } from './fhir-r4-schema.js';
 import type { ProblemLog } from './problem-log.js';
 import type { ResourceKeySet } from './resource-key-set.js';
 
+/** Where `unique` puts each resource's key: the export's ResourceKeySet, or a batch's recorder. */
+export interface ResourceKeySink {
+  /** Returns the ordinal of an earlier resource with the same key, when one is known. */
+  addResource(type: string, id: string, ordinal: number): number | undefined;
+}
+
 export interface LineCheckContext {
   kinds: ReadonlySet<FileCheckKind>;
   /** The manifest item's type, when it has one. */
   itemType: string | undefined;
   /** Epoch ms of the manifest's transactionTime, when it parses. */
   transactionTime: number | undefined;
-  /** Shared across the export's output files (the `unique` check). */
-  keys: ResourceKeySet | undefined;
+  /** Shared across the export's output files (the `unique` check); a worker records hashes instead. */
+  keys: ResourceKeySink | undefined;
   /** This file's first line as an export-wide ordinal minus one. */
   ordinalBase: number;
   /** Where an export-wide ordinal is: `line 7 of <url>`. */
@@ -46,7 +52,7 @@ export class ElementRule {
   private readonly byType = new Map<string, Set<string>>();
   private readonly everyType = new Set<string>();
 
-  constructor(selectors: readonly string[]) {
+  constructor(readonly selectors: readonly string[]) {
     for (const s of selectors) {
       const dot = s.indexOf('.');
       if (dot === -1) this.everyType.add(s);

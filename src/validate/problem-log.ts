@@ -21,6 +21,20 @@ export class ProblemLog {
     else entry.more += 1;
   }
 
+  /** Problems another log found further on (a later batch of lines): appended in order, the limit kept. */
+  merge(kind: FileCheckKind, shown: readonly string[], more: number): void {
+    for (const message of shown) this.add(kind, message);
+    if (more > 0) {
+      const entry = this.byKind.get(kind);
+      if (entry !== undefined) entry.more += more;
+    }
+  }
+
+  /** Every kind with problems, in the order each was first met. */
+  entries(): IterableIterator<[FileCheckKind, KindProblems]> {
+    return this.byKind.entries();
+  }
+
   get(kind: FileCheckKind): KindProblems | undefined {
     return this.byKind.get(kind);
   }

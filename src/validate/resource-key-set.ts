@@ -9,7 +9,7 @@
 const INITIAL_CAPACITY = 1 << 12;
 
 /** Two 32-bit hashes, mixed over `parts` joined by '/' (without building the joined string). */
-function hashParts(first: string, second: string | undefined): [number, number] {
+export function hashParts(first: string, second: string | undefined): [number, number] {
   const length = second === undefined ? first.length : first.length + 1 + second.length;
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ length;
@@ -61,6 +61,21 @@ export class ResourceKeySet {
     return this.addHash(hashParts(type, id), ordinal);
   }
 
+  /**
+   * Add a key already hashed with `hashParts(type, id)` (by a validation worker, see
+   * line-batches.ts); returns the earlier ordinal on a duplicate, as `addResource` does.
+   */
+  addHashed(hi: number, lo: number, ordinal: number): number | undefined {
+    if ((this.used + 1) * 2 > this.lo.length) this.grow();
+    const slot = this.find(hi, lo);
+    if (this.lo[slot] !== 0) return this.ordinal[slot];
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    this.ordinal[slot] = ordinal;
+    this.used += 1;
+    return undefined;
+  }
+
   /** The ordinal of the resource that added `type/id`, or undefined when none did (nothing is added). */
   ordinalOfResource(type: string, id: string): number | undefined {
     const [h, l] = hashParts(type, id);
@@ -69,14 +84,7 @@ export class ResourceKeySet {
   }
 
   private addHash([h, l]: [number, number], ordinal: number): number | undefined {
-    if ((this.used + 1) * 2 > this.lo.length) this.grow();
-    const slot = this.find(h, l);
-    if (this.lo[slot] !== 0) return this.ordinal[slot];
-    this.hi[slot] = h;
-    this.lo[slot] = l;
-    this.ordinal[slot] = ordinal;
-    this.used += 1;
-    return undefined;
+    return this.addHashed(h, l, ordinal);
   }
 
   /** The slot holding (h, l), or the empty slot where it belongs (linear probing). */

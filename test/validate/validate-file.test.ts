@@ -37,6 +37,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * Every case runs three ways, with the same expectations: line by line on this thread; in
+ * batches of about 64 bytes on one validation worker (so a file spans many batches, and this
+ * thread checks some itself when the worker is busy); and on two workers.
+ */
+const MODES: { name: string; run: Partial<FileRunOptions> }[] = [
+  { name: 'on this thread', run: { threads: 0 } },
+  { name: 'in small batches on one validation worker', run: { threads: 1, parallelFromBytes: 0, batchBytes: 64 } },
+  { name: 'in batches on two validation workers', run: { threads: 2, parallelFromBytes: 0, batchBytes: 300 } },
+];
+let mode: Partial<FileRunOptions> = {};
+
 function options(over: Partial<FileRunOptions['lineContext']> = {}, run: Partial<FileRunOptions> = {}): FileRunOptions {
   return {
     headers: { accept: 'application/fhir+ndjson' },
@@ -47,12 +59,17 @@ function options(over: Partial<FileRunOptions['lineContext']> = {}, run: Partial
     maxProblems: 3,
     sample: undefined,
     lineContext: { kinds: new Set(ALL), transactionTime: TX, keys: new ResourceKeySet(), ordinalBase: 0, locate: (n) => `ordinal ${n}`, fhir: sharedFhirValidator(), elements: undefined, ...over },
+    ...mode,
     ...run,
   };
 }
 const target = (name: string, type: string | undefined = 'Patient', count?: unknown): FileTarget => ({ list: 'output', index: 0, url: server.url(name), type, count });
 
-describe('validateFile (streaming over loopback HTTP)', () => {
+describe.each(MODES)('validateFile (streaming over loopback HTTP), lines checked $name', ({ run }) => {
+  beforeAll(() => {
+    mode = run;
+  });
+
   it('passes a conforming file and records the exchange', async () => {
     const report = await validateFile(target('clean', 'Patient', 5), options());
     expect(ALL.map((k) => report.log.describe(k)).filter(Boolean)).toEqual([]);
