@@ -41,6 +41,8 @@ export interface ConformanceOptions {
   maxRetryAfterMs: number;
   /** --quick: sample large output files instead of validating every line. */
   quick?: boolean;
+  /** Validation worker threads for large NDJSON files (default: see line-pool.ts). */
+  validationThreads?: number;
   /** --profile: spec tags the target claims, on top of the config's `claims`. */
   profileTags?: SpecTag[];
   /** --require: capabilities whose absence fails a scenario instead of skipping it. */
@@ -164,6 +166,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         ...(callbacks.support ? { callbacks: callbacks.support } : {}),
         ...(auth.session ? { auth: auth.session } : {}),
         quick: opts.quick ?? false,
+        ...(opts.validationThreads !== undefined ? { validationThreads: opts.validationThreads } : {}),
         requestTimeoutMs: opts.requestTimeoutMs,
       },
       knownFailing: known.patterns,

@@ -1,5 +1,6 @@
 import { requireDuration } from '../util/duration.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { defaultThreadCount } from '../validate/line-pool.js';
 
 /** `--var name=value` (repeatable) into a record; malformed entries are usage errors. */
 export function parseVars(entries: readonly string[]): Record<string, string> {
@@ -31,5 +32,21 @@ export function sizeOption(text: string, flag: string): number {
 
 export function positiveInt(value: number, flag: string): number {
   if (!Number.isInteger(value) || value < 1) throw new CliError(`${flag} must be a positive integer, got ${String(value)}`, EXIT.usage);
+  return value;
+}
+
+/**
+ * `--validation-threads`: 0 to 64; without the flag, FHIR_ASYNC_VALIDATION_THREADS, else cores
+ * minus one (at most 3). A bad value is a usage error before any request is sent.
+ */
+export function validationThreads(value: number | undefined): number {
+  if (value === undefined) {
+    try {
+      return defaultThreadCount();
+    } catch (e) {
+      throw new CliError((e as Error).message, EXIT.usage);
+    }
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 64) throw new CliError(`--validation-threads must be an integer from 0 to 64, got ${String(value)}`, EXIT.usage);
   return value;
 }

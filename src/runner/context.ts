@@ -35,6 +35,8 @@ export interface RunContext {
   fileAuth?: StepAuth;
   /** --quick: `validateFiles` samples large files instead of checking every line. */
   quick?: boolean;
+  /** Validation worker threads for large NDJSON files (default: see line-pool.ts); 0: main thread only. */
+  validationThreads?: number;
   /** --request-timeout, also the longest stall of a streamed file body. */
   requestTimeoutMs?: number;
 }

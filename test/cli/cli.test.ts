@@ -147,11 +147,15 @@ describe('errors are clear, classified and never stack traces', () => {
   });
 
   it('usage errors exit 64', async () => {
-    for (const args of [['run', '--concurrency', '0'], ['run', '--var', 'no-equals'], ['frobnicate'], ['run', '--timeout', 'soon'], ['serve', '--fault', 'no-such-fault']]) {
+    for (const args of [['run', '--concurrency', '0'], ['run', '--var', 'no-equals'], ['frobnicate'], ['run', '--timeout', 'soon'], ['serve', '--fault', 'no-such-fault'], ['run', '--validation-threads', '-1']]) {
       const r = await runCli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(64);
       noStackTrace(r.stderr);
     }
+    const env = await runCli(['run', '--grep', 'none'], { env: { FHIR_ASYNC_VALIDATION_THREADS: 'many' } });
+    expect(env.code).toBe(64);
+    expect(env.stderr).toContain('FHIR_ASYNC_VALIDATION_THREADS must be an integer from 0 to 64, got "many"');
+    noStackTrace(env.stderr);
   });
 
   it('a busy port for serve exits 3 with a clear message', async () => {

@@ -14,10 +14,10 @@ export interface CliResult {
 }
 
 /** Run the CLI to completion (killed after `killAfterMs`, so a hang fails the test instead of stalling it). */
-export function runCli(args: string[], opts: { cwd?: string; killAfterMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; killAfterMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? PACKAGE_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? PACKAGE_ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

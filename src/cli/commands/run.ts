@@ -7,7 +7,7 @@ import { DEFAULT_SUITES_DIR } from '../../app/package-info.js';
 import { formatDiagnostic } from '../../scenario/diagnostics.js';
 import { assertKnownFaults } from '../../../reference-server/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { durationOption, parseVars, positiveInt, sizeOption } from '../options.js';
+import { durationOption, parseVars, positiveInt, sizeOption, validationThreads } from '../options.js';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { shouldColor, writeErr, writeOut } from '../output.js';
@@ -27,6 +27,7 @@ export function registerRun(y: Argv): Argv {
         .option('var', { type: 'string', array: true, describe: 'Scenario variable name=value (repeatable)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Count missed SHOULDs as failures' })
         .option('quick', { type: 'boolean', default: false, describe: 'Sample large output files (first, last and random lines) instead of validating every line' })
+        .option('validation-threads', { type: 'number', defaultDescription: 'FHIR_ASYNC_VALIDATION_THREADS, else cores - 1 (at most 3)', describe: 'Worker threads that check large NDJSON files besides the main thread (0: main thread only)' })
         .option('request-timeout', { type: 'string', default: '30s', describe: 'Deadline for each HTTP request' })
         .option('connect-timeout', { type: 'string', default: '5s', describe: 'Deadline for opening a connection' })
         .option('max-body', { type: 'string', default: '64MiB', describe: 'Largest response body read' })
@@ -86,6 +87,7 @@ export function registerRun(y: Argv): Argv {
           concurrency: positiveInt(argv.concurrency, '--concurrency'),
           strict: argv.strict,
           quick: argv.quick,
+          validationThreads: validationThreads(argv['validation-threads']),
           requestTimeoutMs: durationOption(argv['request-timeout'], '--request-timeout'),
           connectTimeoutMs: durationOption(argv['connect-timeout'], '--connect-timeout'),
           maxBodyBytes: sizeOption(argv['max-body'], '--max-body'),
