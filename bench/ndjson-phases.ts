@@ -31,7 +31,7 @@ const cpuNow = (): number => {
 
 const KINDS: ReadonlySet<FileCheckKind> = new Set(['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated']);
 
-export async function runValidationPass(files: readonly FileTarget[], transactionTime: number | undefined, headers: Record<string, string>): Promise<PassResult> {
+export async function runValidationPass(files: readonly FileTarget[], transactionTime: number | undefined, headers: Record<string, string>, threads?: number): Promise<PassResult> {
   const keys = new ResourceKeySet();
   const fhir = sharedFhirValidator();
   const started = performance.now();
@@ -47,6 +47,7 @@ export async function runValidationPass(files: readonly FileTarget[], transactio
       label: `file[${i}]`,
       maxProblems: 3,
       sample: undefined,
+      ...(threads === undefined ? {} : { threads }),
       lineContext: { kinds: KINDS, transactionTime, keys, ordinalBase, locate: (n) => `ordinal ${n}`, fhir, elements: undefined },
     });
     ordinalBase += report.lines;

@@ -1,25 +1,32 @@
 /**
  * Payload-validation benchmark (loopback only, stops by itself):
  *   1. start the reference server in a child process with `patients` synthetic patients
- *      (default 120,000: about 240 MB of NDJSON over five output files),
+ *      (default 120,000: about 300 MB of NDJSON over six output files),
  *   2. run a system export to completion, read its manifest and fetch each file once (the
  *      server builds a file on its first request: not the validator's cost),
- *   3. stream-validate every output file over HTTP (see ndjson-phases.ts), sampling RSS,
- *   4. download the same files again and time JSON.parse alone over the same lines,
- *   5. print MB/s, resources/s and peak RSS of both, and the ratio.
+ *   3. stream-validate every output file over HTTP (see ndjson-phases.ts) with the default
+ *      validation workers, and (for comparison) with none, each pass in a fresh process
+ *      (ndjson-pass.ts) whose maxRSS is its peak,
+ *   4. download the same files again and time JSON.parse alone over the same lines (also in
+ *      fresh processes, alternating with the validation passes),
+ *   5. print MB/s, resources/s and peak RSS of each, and the ratio.
  * Targets (reported, never enforced): at least 50% of raw JSON.parse throughput; peak RSS under
  * 200 MB whatever the file size.
  *
  *   npm run bench -- --patients=120000        (or BENCH_NDJSON_PATIENTS)
  */
 import { execFile } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { performance } from 'node:perf_hooks';
-import { sharedFhirValidator } from '../src/validate/fhir-r4-schema.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultThreadCount } from '../src/validate/line-pool.js';
 import type { FileTarget } from '../src/validate/validate-file.js';
-import { runParsePass, runValidationPass, type PassResult } from './ndjson-phases.js';
+import type { PassResult } from './ndjson-phases.js';
+import type { PassJob, PassReport } from './ndjson-pass.js';
 import { startServerProcess } from './server-process.js';
 
 const DEFAULT_PATIENTS = 120_000;
@@ -63,74 +70,76 @@ async function warmUpServer(urls: readonly string[]): Promise<void> {
   await promisify(execFile)(process.execPath, ['-e', script, ...urls], { timeout: 600_000 });
 }
 
-function trackPeakRss(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 10);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(peak, process.resourceUsage().maxRSS * 1024);
-    },
-  };
+/** Run one timed pass in its own process (ndjson-pass.ts) and read its report. */
+async function runPass(mode: 'validate' | 'parse', jobFile: string): Promise<PassReport> {
+  const script = fileURLToPath(new URL('./ndjson-pass.js', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [script, mode, jobFile], { timeout: 900_000, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as PassReport;
 }
 
-const VALIDATION_RUNS = 2;
-const PARSE_RUNS = 3;
-const fastest = (runs: readonly PassResult[]): PassResult => runs.reduce((best, r) => (r.ms < best.ms ? r : best));
+const RUNS = 3;
+const SINGLE_RUNS = 2;
+const fastest = (runs: readonly PassReport[]): PassReport => runs.reduce((best, r) => (r.ms < best.ms ? r : best));
 const samples = (runs: readonly PassResult[]): string => runs.map((r) => `${(r.bytes / MB / (r.ms / 1000)).toFixed(1)}`).join(', ');
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 const rate = (r: PassResult): string => `${(r.bytes / MB / (r.ms / 1000)).toFixed(1)} MB/s, ${Math.round(r.resources / (r.ms / 1000)).toLocaleString('en')} resources/s`;
 
 async function main(): Promise<void> {
   const patients = readPatients(process.argv.slice(2), process.env);
+  const threads = defaultThreadCount();
   const server = await startServerProcess(1, { entry: './ndjson-server-entry.js', args: [String(patients)] });
+  const dir = mkdtempSync(join(tmpdir(), 'ndjson-bench-'));
   try {
     process.stdout.write(`NDJSON validation benchmark: ${patients.toLocaleString('en')} patients, server pid ${String(server.pid)} at ${server.baseUrl}\n`);
     const { files, transactionTime } = await completeExport(server.baseUrl);
-    const headers = { accept: 'application/fhir+ndjson' };
     // The reference server builds a file on its first request and then serves it from memory;
-    // that one-time cost is the server's, not the validator's, so both timed passes read warm files.
-    // It runs in a child process, so this process's peak RSS is the validator's alone.
+    // that one-time cost is the server's, not the validator's, so every timed pass reads warm files.
     const warmStarted = performance.now();
     await warmUpServer(files.map((f) => f.url));
     const warmMs = performance.now() - warmStarted;
-    // One-time cost, reported apart from throughput: load the R4 schema, compile each output type.
-    const compileStarted = performance.now();
-    const fhir = sharedFhirValidator();
-    for (const file of files) if (file.type !== undefined) fhir.validatorFor(file.type);
-    const compileMs = performance.now() - compileStarted;
-    // Passes alternate (validate, parse, validate, parse, parse) and each side keeps its fastest
-    // run: the figures of a shared 2-core machine swing by a third between runs, and taking the
-    // best JSON.parse run as the baseline can only make the ratio look worse, never better.
-    const rss = trackPeakRss();
-    const validations: PassResult[] = [];
-    const parses: PassResult[] = [];
-    for (let round = 0; round < VALIDATION_RUNS; round++) {
-      validations.push(await runValidationPass(files, transactionTime, headers));
-      parses.push(await runParsePass(files, headers));
+    const jobFile = join(dir, 'job.json');
+    writeFileSync(jobFile, JSON.stringify({ files, transactionTime, threads } satisfies PassJob));
+    // The same validation with no worker: the trade-off the workers make (speed for memory).
+    const singleFile = join(dir, 'single.json');
+    writeFileSync(singleFile, JSON.stringify({ files, transactionTime, threads: 0 } satisfies PassJob));
+    // Each pass runs in a fresh process (its peak RSS is its own); they alternate, and each side
+    // keeps its fastest run: a shared 2-core machine's figures swing by a third between runs, and
+    // taking the best JSON.parse run as the baseline can only make the ratio look worse.
+    const validations: PassReport[] = [];
+    const parses: PassReport[] = [];
+    const singles: PassReport[] = [];
+    for (let round = 0; round < RUNS; round++) {
+      validations.push(await runPass('validate', jobFile));
+      parses.push(await runPass('parse', jobFile));
+      if (threads > 0 && round < SINGLE_RUNS) singles.push(await runPass('validate', singleFile));
     }
-    for (let extra = VALIDATION_RUNS; extra < PARSE_RUNS; extra++) parses.push(await runParsePass(files, headers));
-    const peakMb = rss.stop() / 2 ** 20;
     const validated = fastest(validations);
     const parsed = fastest(parses);
     const ratio = (validated.bytes / validated.ms) / (parsed.bytes / parsed.ms);
     const cpuRatio = (validated.bytes / validated.cpuMs) / (parsed.bytes / parsed.cpuMs);
+    const peak = Math.max(...validations.map((r) => r.maxRssBytes));
+    const parsePeak = Math.max(...parses.map((r) => r.maxRssBytes));
+    const warmup = Math.max(...validations.map((r) => r.warmMs));
     const lines = [
       `  machine          ${cpus().length} cpu(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), node ${process.version}`,
       `  server warm-up   ${(warmMs / 1000).toFixed(2)} s before timing (each file fetched once by a child process: the server builds it on first request)`,
-      `  schema compile   ${compileMs.toFixed(0)} ms before timing (FHIR R4 JSON Schema load, one ajv validator per output type)`,
+      `  threads          main thread + ${threads} validation worker(s) (FHIR_ASYNC_VALIDATION_THREADS; default cores - 1, at most 3)`,
+      `  set-up           up to ${warmup.toFixed(0)} ms per validation run before timing (workers start; each validating thread loads the FHIR R4 schema, compiles each output type)`,
       `  export           ${files.length} output files, ${(validated.bytes / MB).toFixed(1)} MB, ${validated.resources.toLocaleString('en')} resources`,
-      `  validation       ${rate(validated)} (best of ${validations.length} runs: ${samples(validations)} MB/s; ${(validated.ms / 1000).toFixed(2)} s end to end over HTTP: decode, split, JSON.parse, FHIR R4 schema, type/count/duplicate/lastUpdated)`,
-      `  JSON.parse alone ${rate(parsed)} (best of ${parses.length} runs: ${samples(parses)} MB/s; ${(parsed.ms / 1000).toFixed(2)} s inside JSON.parse over the same ${(parsed.bytes / MB).toFixed(1)} MB)`,
+      `  validation       ${rate(validated)} (best of ${validations.length} runs, each in a fresh process: ${samples(validations)} MB/s; ${(validated.ms / 1000).toFixed(2)} s end to end over HTTP: decode, split, JSON.parse, FHIR R4 schema, type/count/duplicate/lastUpdated)`,
+      `  JSON.parse alone ${rate(parsed)} (best of ${parses.length} runs: ${samples(parses)} MB/s; ${(parsed.ms / 1000).toFixed(2)} s inside JSON.parse over the same ${(parsed.bytes / MB).toFixed(1)} MB, one thread)`,
+      ...(singles.length
+        ? [`  main thread only ${rate(fastest(singles))}, peak RSS ${mib(Math.max(...singles.map((r) => r.maxRssBytes)))} MiB (FHIR_ASYNC_VALIDATION_THREADS=0; best of ${singles.length}: ${samples(singles)} MB/s): ${((fastest(singles).bytes / fastest(singles).ms / (parsed.bytes / parsed.ms)) * 100).toFixed(0)}% of JSON.parse`]
+        : []),
       `  ratio            ${(ratio * 100).toFixed(0)}% of raw JSON.parse throughput (target >= ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
-      `  CPU time         validation ${(validated.cpuMs / 1000).toFixed(2)} s (${(validated.bytes / MB / (validated.cpuMs / 1000)).toFixed(1)} MB/s), JSON.parse ${(parsed.cpuMs / 1000).toFixed(2)} s (${(parsed.bytes / MB / (parsed.cpuMs / 1000)).toFixed(1)} MB/s): ${(cpuRatio * 100).toFixed(0)}% by CPU time (less disturbed by other load; load average ${loadavg()[0]?.toFixed(2) ?? '?'})`,
-      `  peak RSS         ${peakMb.toFixed(0)} MiB over the timed passes (target < ${TARGET_RSS_MB} MB: ${peakMb * 2 ** 20 < TARGET_RSS_MB * MB ? 'met' : 'NOT met'})`,
+      `  CPU time         validation ${(validated.cpuMs / 1000).toFixed(2)} s of CPU, all threads (${(validated.bytes / MB / (validated.cpuMs / 1000)).toFixed(1)} MB per CPU-second), JSON.parse ${(parsed.cpuMs / 1000).toFixed(2)} s (${(parsed.bytes / MB / (parsed.cpuMs / 1000)).toFixed(1)} MB per CPU-second): ${(cpuRatio * 100).toFixed(0)}% by CPU time (load average ${loadavg()[0]?.toFixed(2) ?? '?'})`,
+      `  peak RSS         ${mib(peak)} MiB, the largest maxRSS of the validation processes, workers included (runs: ${validations.map((r) => mib(r.maxRssBytes)).join(', ')}; target < ${TARGET_RSS_MB} MB: ${peak < TARGET_RSS_MB * MB ? 'met' : 'NOT met'}); JSON.parse processes ${mib(parsePeak)} MiB`,
       `  problems found   ${validated.problems.length ? validated.problems.slice(0, 5).join(' | ') : 'none (the bundled server is clean)'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     await server.stop();
   }
 }
