@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,16 +70,33 @@ async function warmUpServer(urls: readonly string[]): Promise<void> {
   await promisify(execFile)(process.execPath, ['-e', script, ...urls], { timeout: 600_000 });
 }
 
-/** Run one timed pass in its own process (ndjson-pass.ts) and read its report. */
-async function runPass(mode: 'validate' | 'parse', jobFile: string): Promise<PassReport> {
+/** CPU seconds a process has used (Linux /proc), or undefined where that cannot be read. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Run one timed pass in its own process (ndjson-pass.ts) and read its report, with the CPU time
+ * the reference server spent meanwhile (it shares this machine's cores with the pass).
+ */
+async function runPass(mode: 'validate' | 'parse', jobFile: string, serverPid: number | undefined): Promise<PassReport & { serverCpuS: number | undefined }> {
   const script = fileURLToPath(new URL('./ndjson-pass.js', import.meta.url));
+  const before = cpuSecondsOf(serverPid);
   const { stdout } = await promisify(execFile)(process.execPath, [script, mode, jobFile], { timeout: 900_000, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as PassReport;
+  const after = cpuSecondsOf(serverPid);
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as PassReport;
+  return { ...report, serverCpuS: before !== undefined && after !== undefined ? after - before : undefined };
 }
 
 const RUNS = 3;
 const SINGLE_RUNS = 2;
-const fastest = (runs: readonly PassReport[]): PassReport => runs.reduce((best, r) => (r.ms < best.ms ? r : best));
+const fastest = <T extends PassReport>(runs: readonly T[]): T => runs.reduce((best, r) => (r.ms < best.ms ? r : best));
 const samples = (runs: readonly PassResult[]): string => runs.map((r) => `${(r.bytes / MB / (r.ms / 1000)).toFixed(1)}`).join(', ');
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
@@ -106,13 +123,14 @@ async function main(): Promise<void> {
     // Each pass runs in a fresh process (its peak RSS is its own); they alternate, and each side
     // keeps its fastest run: a shared 2-core machine's figures swing by a third between runs, and
     // taking the best JSON.parse run as the baseline can only make the ratio look worse.
-    const validations: PassReport[] = [];
-    const parses: PassReport[] = [];
-    const singles: PassReport[] = [];
+    type Run = Awaited<ReturnType<typeof runPass>>;
+    const validations: Run[] = [];
+    const parses: Run[] = [];
+    const singles: Run[] = [];
     for (let round = 0; round < RUNS; round++) {
-      validations.push(await runPass('validate', jobFile));
-      parses.push(await runPass('parse', jobFile));
-      if (threads > 0 && round < SINGLE_RUNS) singles.push(await runPass('validate', singleFile));
+      validations.push(await runPass('validate', jobFile, server.pid));
+      parses.push(await runPass('parse', jobFile, server.pid));
+      if (threads > 0 && round < SINGLE_RUNS) singles.push(await runPass('validate', singleFile, server.pid));
     }
     const validated = fastest(validations);
     const parsed = fastest(parses);
@@ -135,6 +153,9 @@ async function main(): Promise<void> {
       `  ratio            ${(ratio * 100).toFixed(0)}% of raw JSON.parse throughput (target >= ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
       `  CPU time         validation ${(validated.cpuMs / 1000).toFixed(2)} s of CPU, all threads (${(validated.bytes / MB / (validated.cpuMs / 1000)).toFixed(1)} MB per CPU-second), JSON.parse ${(parsed.cpuMs / 1000).toFixed(2)} s (${(parsed.bytes / MB / (parsed.cpuMs / 1000)).toFixed(1)} MB per CPU-second): ${(cpuRatio * 100).toFixed(0)}% by CPU time (load average ${loadavg()[0]?.toFixed(2) ?? '?'})`,
       `  peak RSS         ${mib(peak)} MiB, the largest maxRSS of the validation processes, workers included (runs: ${validations.map((r) => mib(r.maxRssBytes)).join(', ')}; target < ${TARGET_RSS_MB} MB: ${peak < TARGET_RSS_MB * MB ? 'met' : 'NOT met'}); JSON.parse processes ${mib(parsePeak)} MiB`,
+      ...(validated.serverCpuS !== undefined
+        ? [`  server CPU       ${validated.serverCpuS.toFixed(2)} s during the best validation run (the reference server shares the cores: it encodes each line again on every request)`]
+        : []),
       `  problems found   ${validated.problems.length ? validated.problems.slice(0, 5).join(' | ') : 'none (the bundled server is clean)'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
