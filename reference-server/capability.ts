@@ -7,6 +7,7 @@
  * with `_outputFormat`) are described in `rest.documentation`.
  */
 import type { RequestContext } from './context.js';
+import type { FaultSet } from './faults/fault-set.js';
 import { formatFhirInstant } from './fhir-time.js';
 import { STORE_TYPES, type StoreType } from './fhir-store.js';
 import { sendJson } from './http-util.js';
@@ -19,6 +20,9 @@ export const GROUP_EXPORT_DEFINITION = `${BULK}group-export`;
 /** This server's own `$reindex` operation (not published anywhere). */
 export const REINDEX_DEFINITION = 'urn:fhir-async-conformance:OperationDefinition:reindex';
 export const SYNCHRONICITY_CONTROL = 'http://hl7.org/fhir/StructureDefinition/synchronicity-control';
+export const OPERATION_NOT_SUPPORTED = 'http://hl7.org/fhir/uv/bulkdata/Extension/operation-not-supported';
+/** Fault CAP-01: the server's own OperationDefinition URLs in place of the Bulk Data canonicals. */
+const LOCAL_DEFINITIONS = 'urn:fhir-async-conformance:OperationDefinition:';
 
 type Synchronicity = 'synchronous' | 'asynchronous' | 'either';
 
@@ -37,7 +41,9 @@ export const ASYNC_DOCUMENTATION = [
 
 type RestResource = fhir4.CapabilityStatementRestResource;
 
-function buildResource(type: StoreType): RestResource {
+function buildResource(type: StoreType, faults: FaultSet | undefined): RestResource {
+  // Fault CAP-01: each bulk operation cited by a server-local URL (its name stays 'export').
+  const local = faults?.has('bulk-definitions-not-canonical') ?? false;
   const resource: RestResource = {
     type,
     interaction: (['read', 'search-type', 'create'] as const).map((code) => ({ code, extension: buildSynchronicity('either') })),
@@ -47,15 +53,20 @@ function buildResource(type: StoreType): RestResource {
     })),
   };
   if (type === 'Patient') {
-    resource.operation = [{ name: 'export', definition: PATIENT_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
+    resource.operation = [{ name: 'export', definition: local ? `${LOCAL_DEFINITIONS}patient-export` : PATIENT_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
   }
   if (type === 'Group') {
-    resource.operation = [{ name: 'export', definition: GROUP_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
+    resource.operation = [{ name: 'export', definition: local ? `${LOCAL_DEFINITIONS}group-export` : GROUP_EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') }];
+  }
+  // Fault CAP-02: an operation-not-supported mark whose valueCanonical names no Bulk Data definition.
+  if (type === 'Organization' && faults?.has('operation-not-supported-bad-canonical')) {
+    resource.extension = [{ url: OPERATION_NOT_SUPPORTED, valueCanonical: `${LOCAL_DEFINITIONS}export` }];
   }
   return resource;
 }
 
-export function buildCapabilityStatement(now: number): fhir4.CapabilityStatement {
+export function buildCapabilityStatement(now: number, faults?: FaultSet): fhir4.CapabilityStatement {
+  const local = faults?.has('bulk-definitions-not-canonical') ?? false;
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -70,10 +81,10 @@ export function buildCapabilityStatement(now: number): fhir4.CapabilityStatement
       {
         mode: 'server',
         documentation: ASYNC_DOCUMENTATION,
-        resource: STORE_TYPES.map(buildResource),
+        resource: STORE_TYPES.map((type) => buildResource(type, faults)),
         interaction: (['batch', 'transaction'] as const).map((code) => ({ code, extension: buildSynchronicity('either') })),
         operation: [
-          { name: 'export', definition: EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') },
+          { name: 'export', definition: local ? `${LOCAL_DEFINITIONS}export` : EXPORT_DEFINITION, extension: buildSynchronicity('asynchronous') },
           { name: 'reindex', definition: REINDEX_DEFINITION, extension: buildSynchronicity('either') },
         ],
       },
@@ -82,5 +93,5 @@ export function buildCapabilityStatement(now: number): fhir4.CapabilityStatement
 }
 
 export function handleMetadata(ctx: RequestContext): void {
-  sendJson(ctx.res, 200, buildCapabilityStatement(ctx.state.config.clock.now()));
+  sendJson(ctx.res, 200, buildCapabilityStatement(ctx.state.config.clock.now(), ctx.state.config.faults));
 }

@@ -7,6 +7,7 @@
 import { AUTH_FAULTS } from './auth-faults.js';
 import { BULK_FAULTS } from './bulk-faults.js';
 import { CALLBACK_FAULTS } from './callback-faults.js';
+import { CAPABILITY_FAULTS } from './capability-faults.js';
 import { EXPORT_STATUS_FAULTS } from './export-status-faults.js';
 import { INTERACTION_FAULTS } from './interaction-faults.js';
 import { LONGPOLL_FAULTS } from './longpoll-faults.js';
@@ -21,7 +22,7 @@ export type { FaultInfo } from './fault-info.js';
  * Every fault, area by area. Each area keeps its own file (`<area>-faults.ts`) so that work
  * on one pattern does not touch another's list. Names must be unique across all of them.
  */
-const DEFINITIONS = [...BULK_FAULTS, ...EXPORT_STATUS_FAULTS, ...INTERACTION_FAULTS, ...PACING_FAULTS, ...CALLBACK_FAULTS, ...LONGPOLL_FAULTS, ...AUTH_FAULTS, ...ORGANIZED_FAULTS, ...TLS_FAULTS] as const;
+const DEFINITIONS = [...BULK_FAULTS, ...EXPORT_STATUS_FAULTS, ...INTERACTION_FAULTS, ...PACING_FAULTS, ...CALLBACK_FAULTS, ...LONGPOLL_FAULTS, ...AUTH_FAULTS, ...ORGANIZED_FAULTS, ...TLS_FAULTS, ...CAPABILITY_FAULTS] as const;
 
 /** Names of all known faults (a union, so `faults.has('typo')` fails to compile). */
 export type FaultName = (typeof DEFINITIONS)[number]['name'];

@@ -67,6 +67,8 @@ export function parseRead(ctx: RequestContext, lenient: boolean): Checked<Parsed
 /** `GET /[type]?...`. */
 export function parseSearch(ctx: RequestContext, lenient: boolean): Checked<ParsedInteraction> {
   const type = readRouteType(ctx);
+  // Fault CAP-05: Group offers read and export, but not search.
+  if (type === 'Group' && ctx.state.config.faults.has('group-search-unsupported')) return invalid('search on Group is not supported by this server', 'not-supported');
   const search = parseSearchParams(type, ctx.url.searchParams, lenient);
   if (!search.ok) return search;
   const query = ctx.url.search.replace(/^\?/, '');

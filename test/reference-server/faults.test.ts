@@ -12,6 +12,7 @@ import { EXPORT_STATUS_FAULT_CASES } from './export-status-fault-cases.js';
 import { AUTH_FAULT_CASES } from '../auth/auth-fault-cases.js';
 import { ORGANIZED_FAULT_CASES } from './organized-fault-cases.js';
 import { TLS_FAULT_CASES } from './tls-fault-cases.js';
+import { CAPABILITY_FAULT_CASES } from './capability-fault-cases.js';
 import {
   closeAllServers,
   createFakeClock,
@@ -45,6 +46,7 @@ async function manifestOf(baseUrl: string, clock: FakeClock): Promise<{ res: Res
 
 /** One case per fault: each demonstrates the broken behaviour on the wire. */
 const CASES: Record<string, FaultCase> = {
+  ...CAPABILITY_FAULT_CASES,
   ...BULK_KICKOFF_FAULT_CASES,
   ...BULK_OUTPUT_FAULT_CASES,
   ...INTERACTION_FAULT_CASES,
