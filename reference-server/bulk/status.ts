@@ -103,7 +103,10 @@ function sendComplete(ctx: RequestContext, job: ExportJob): void {
 export function handleStatus(ctx: RequestContext): void {
   const target = lookupStatusTarget(ctx);
   if (target.kind === 'missing') {
-    sendError(ctx.res, target.error);
+    // Fault ERR-03: the 404's OperationOutcome labelled application/json.
+    if (ctx.state.config.faults.has('status-404-outcome-plain-json')) {
+      sendJson(ctx.res, target.error.status, buildOperationOutcome('error', target.error.code, target.error.diagnostics), { contentType: PLAIN_JSON });
+    } else sendError(ctx.res, target.error);
   } else if (target.kind === 'ghost') {
     sendInProgress(ctx, target.job);
   } else if (target.phase === 'complete') {

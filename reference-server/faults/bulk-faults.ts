@@ -118,6 +118,11 @@ export const BULK_FAULTS = [
     description: 'A failed job answers 500 with {"error": "..."} (application/json) instead of an OperationOutcome.',
   },
   {
+    name: 'status-404-outcome-plain-json',
+    requirement: 'ERR-03',
+    description: 'The 404 a status URL answers for an unknown, expired or deleted job is an OperationOutcome served as application/json instead of application/fhir+json.',
+  },
+  {
     name: 'failed-job-outcome-plain-json',
     requirement: 'ERR-03',
     description: "A failed job's OperationOutcome is served as application/json instead of application/fhir+json.",

@@ -127,6 +127,17 @@ export const BULK_KICKOFF_FAULT_CASES: Record<string, BulkFaultCase> = {
       expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     },
   },
+  'status-404-outcome-plain-json': {
+    shows: 'after DELETE the status URL answers 404 with an OperationOutcome labelled application/json',
+    async run(baseUrl) {
+      const statusUrl = await startExport(baseUrl);
+      expect((await del(statusUrl)).status).toBe(202);
+      const res = await get(statusUrl);
+      expect(res.status).toBe(404);
+      expect(mediaType(res)).toBe('application/json');
+      expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
+    },
+  },
   'expires-in-past': {
     shows: 'Expires is before now',
     async run(baseUrl, clock) {
