@@ -1,4 +1,5 @@
 /** Public options of the reference server and their validation into a resolved config. */
+import type { BulkVersion } from './bulk/manifest.js';
 import { systemClock, type Clock } from './clock.js';
 import { createFaultSet, type FaultSet } from './faults/fault-set.js';
 import { DEFAULT_MAX_JOBS, DEFAULT_RETENTION_MS } from './job-store.js';
@@ -62,8 +63,8 @@ export interface ReferenceServerOptions {
   patientCount?: number;
   /** Access log, one line per request. Default none. */
   log?: (line: string) => void;
-  /** Bulk Data IG version whose $export shape to serve: 'v2' (default) or 'v4' (4.0: POST kick-off, `outcome`, no `request`). */
-  bulkVersion?: 'v2' | 'v4';
+  /** Bulk Data IG version whose $export shape to serve: 'v2' (default), 'v3' (GET or POST, `allowPartialManifests`, `organizeOutputBy`) or 'v4' (4.0: POST kick-off, `outcome`, no `request`, `separate-export-status`). */
+  bulkVersion?: BulkVersion;
   /** Completion callbacks (`Prefer: callback-url`): signing secret, bearer token, host allow-list (default loopback), deadline. */
   callbacks?: CallbackOptions;
   /** Long polling of status requests (`Prefer: wait=N`), or `false` for none. Default { maxWaitMs: 30000 }. */
@@ -94,7 +95,7 @@ export interface ResolvedConfig {
   clock: Clock;
   patientCount: number;
   log: ((line: string) => void) | undefined;
-  bulkVersion: 'v2' | 'v4';
+  bulkVersion: BulkVersion;
   callbacks: ResolvedCallbackConfig;
   longPoll: ResolvedLongPollConfig;
   auth: ResolvedAuthConfig | undefined;
@@ -181,7 +182,7 @@ export function resolveOptions(opts: ReferenceServerOptions = {}): ResolvedConfi
   };
 }
 
-function resolveBulkVersion(value: string | undefined): 'v2' | 'v4' {
-  if (value === undefined || value === 'v2' || value === 'v4') return value ?? 'v2';
-  throw new RangeError(`bulkVersion must be "v2" or "v4", got "${value}"`);
+function resolveBulkVersion(value: string | undefined): BulkVersion {
+  if (value === undefined || value === 'v2' || value === 'v3' || value === 'v4') return value ?? 'v2';
+  throw new RangeError(`bulkVersion must be "v2", "v3" or "v4", got "${value}"`);
 }

@@ -7,6 +7,7 @@
  * `error` array. An unprocessable `_typeFilter` query does not fail the kick-off but the job.
  */
 import type { FaultSet } from '../faults/fault-set.js';
+import type { BulkVersion } from './manifest.js';
 import { invalid, type Checked } from '../operation-outcome.js';
 import type { ExportType } from '../synthetic-data.js';
 import type { ElementSelector } from './elements.js';
@@ -67,8 +68,8 @@ export interface InterpretContext {
   patientCount: number;
   lenient: boolean;
   faults: FaultSet;
-  /** The server's Bulk Data shape: 'v4' also knows `allowPartialManifests` (v2 servers refuse it as unknown). */
-  bulkVersion?: 'v2' | 'v4';
+  /** The server's Bulk Data shape: 'v3' and 'v4' also know `allowPartialManifests` and `organizeOutputBy` (v2 servers refuse them as unknown). */
+  bulkVersion?: BulkVersion;
 }
 
 const KNOWN = [
@@ -84,11 +85,11 @@ const KNOWN = [
   '_minimumFileSize',
 ];
 
-/** Parameters only the 4.0 shape knows (Bulk Data v3 added them). */
-const KNOWN_V4 = ['allowPartialManifests', 'organizeOutputBy'];
+/** Parameters the v3 and 4.0 shapes know (Bulk Data v3 added them). */
+const KNOWN_V3 = ['allowPartialManifests', 'organizeOutputBy'];
 
 function checkUnknownParams(raw: readonly RawParam[], ctx: InterpretContext, notes: ParamNotes): Checked<null> {
-  const known = ctx.bulkVersion === 'v4' ? [...KNOWN, ...KNOWN_V4] : KNOWN;
+  const known = ctx.bulkVersion === 'v3' || ctx.bulkVersion === 'v4' ? [...KNOWN, ...KNOWN_V3] : KNOWN;
   for (const param of raw.filter((p) => !known.includes(p.name))) {
     const message = `parameter "${param.name}" is not supported`;
     if (ctx.lenient) {

@@ -1,6 +1,7 @@
 /**
  * The completion manifest for an export job. Bulk Data v2 (default): `transactionTime`,
  * `request`, `requiresAccessToken`, `output`, `deleted` (when `_since` was given), `error`.
+ * Bulk Data v3 (`bulkVersion: 'v3'`): the same, plus `outputOrganizedBy` for organized output.
  * Bulk Data 4.0 (`bulkVersion: 'v4'`): no `request`, and `outcome` instead of `error`.
  */
 import type { ExportJob } from '../context.js';
@@ -9,7 +10,8 @@ import { formatFhirInstant } from '../fhir-time.js';
 import type { ExportFile, ExportOutput } from './export-output.js';
 import { filePath } from './paths.js';
 
-export type BulkVersion = 'v2' | 'v4';
+/** The Bulk Data shape served: v2 (default), v3 (GET or POST, partial manifests, organizeOutputBy), 4.0. */
+export type BulkVersion = 'v2' | 'v3' | 'v4';
 
 export interface ManifestItem {
   /** Absent only under the `output-item-without-type` fault. */
@@ -82,7 +84,7 @@ function formatTransactionTime(input: ManifestInput): string {
 export function buildManifest(input: ManifestInput): BulkManifest {
   const { faults, files, job, version } = input;
   // Fault MAN-02: the kick-off URL is not reported.
-  const withRequest = version === 'v2' && !faults.has('manifest-without-request');
+  const withRequest = version !== 'v4' && !faults.has('manifest-without-request');
   // Fault MAN-05 (SHOULD): no deleted array although _since was given.
   const withDeleted = job.payload.since !== undefined && !faults.has('since-without-deleted');
   const manifest: BulkManifest = {

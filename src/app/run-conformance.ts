@@ -132,8 +132,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       ? { ...plan.profile, vars: { ...plan.profile.vars, unknownStatusUrl: `${baseUrl}/_async/${randomBytes(16).toString('hex')}` } }
       : plan.profile;
     const grouped = server && named.groupId === undefined ? { ...named, groupId: BUNDLED_GROUP_ID } : named;
-    // The bundled server's 4.0 shape supports organizeOutputBy (optional from Bulk Data v3 on).
-    const organizes = server !== undefined && opts.bundled?.bulkVersion === 'v4';
+    // The bundled server's v3 and 4.0 shapes support organizeOutputBy (optional from Bulk Data v3 on).
+    const organizes = server !== undefined && (opts.bundled?.bulkVersion === 'v3' || opts.bundled?.bulkVersion === 'v4');
     const profile = organizes ? { ...grouped, capabilities: [...(grouped.capabilities ?? []), 'organize-output-by' as const] } : grouped;
     const claims = resolveClaims({ profile, cliTags: opts.profileTags ?? [], metadata: probe.metadata, bundled: server !== undefined, baseUrl, ...(auth.claims ? { auth: auth.claims } : {}) });
     const callbacks = await startCallbackRun({ scenarios: plan.scenarios, claims, options: opts.callback ?? {}, credentials: callbackSecrets.credentials });

@@ -147,7 +147,7 @@ describe('errors are clear, classified and never stack traces', () => {
   });
 
   it('usage errors exit 64', async () => {
-    for (const args of [['run', '--concurrency', '0'], ['run', '--var', 'no-equals'], ['frobnicate'], ['run', '--timeout', 'soon'], ['serve', '--fault', 'no-such-fault'], ['run', '--validation-threads', '-1']]) {
+    for (const args of [['run', '--concurrency', '0'], ['run', '--var', 'no-equals'], ['frobnicate'], ['run', '--timeout', 'soon'], ['serve', '--fault', 'no-such-fault'], ['run', '--validation-threads', '-1'], ['run', '--bundled-bulk-version', 'v3', '--profile', 'bulk-v4']]) {
       const r = await runCli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(64);
       noStackTrace(r.stderr);

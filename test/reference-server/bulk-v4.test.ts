@@ -37,6 +37,27 @@ describe('bulkVersion: v4 (Bulk Data 4.0 shape)', () => {
   });
 
   it('rejects an unknown bulkVersion option', async () => {
-    await expect(startServer({ bulkVersion: 'v3' as 'v2' })).rejects.toThrow(/bulkVersion/);
+    await expect(startServer({ bulkVersion: 'v5' as 'v2' })).rejects.toThrow(/bulkVersion/);
+  });
+});
+
+describe('bulkVersion: v3 (Bulk Data v3 shape)', () => {
+  it('accepts a GET kick-off with organizeOutputBy, and serves a v2-style manifest (request, error) with outputOrganizedBy', async () => {
+    const clock = createFakeClock();
+    const { baseUrl } = await startServer({ clock, bulkVersion: 'v3' });
+    const res = await kickoffAt(baseUrl, '/$export?organizeOutputBy=Patient');
+    expect(res.status).toBe(202);
+    const manifest = await fetchManifest(await statusUrlOf(res), clock);
+    expect(manifest['request']).toMatch(/organizeOutputBy=Patient$/);
+    expect(manifest.error).toEqual([]);
+    expect(manifest).not.toHaveProperty('outcome');
+    expect((manifest as { outputOrganizedBy?: string }).outputOrganizedBy).toBe('Patient');
+    const first = (await fetchAllLines(manifest.output.slice(0, 1)))[0];
+    expect(first?.['resourceType']).toBe('Parameters');
+  });
+
+  it('is refused organizeOutputBy as unknown in the v2 shape', async () => {
+    const { baseUrl } = await startServer({});
+    await expectOutcome(await kickoffAt(baseUrl, '/$export?organizeOutputBy=Patient'), 400);
   });
 });

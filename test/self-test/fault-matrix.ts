@@ -9,7 +9,7 @@ export interface FaultExpectation {
   warned: string[];
   /** Server settings this fault needs (e.g. pacing faults need a real Retry-After to pace against). */
   /** `auth`: run against the bundled server in SMART auth mode (two clients; auth faults need it). */
-  /** `bulkVersion: v4`: run against the server's Bulk Data 4.0 shape, judged as bulk-v4 (v3/v4-only features). */
+  /** `bulkVersion: v3` / `v4`: run against the server's Bulk Data v3 or 4.0 shape, judged as bulk-v3 / bulk-v4 (v3/v4-only features). */
   /** `jobDurationMs`: how long each job runs (default 200), for faults that only show while a job runs. */
   /** `tls`: run against the bundled server in TLS mode (https, its certificate trusted for the run; TLS faults need it). */
   /**
@@ -17,7 +17,7 @@ export interface FaultExpectation {
    * run (one at a time), for faults that show only when the job store is full; the same
    * restricted run must pass on the clean server (checked too).
    */
-  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v4'; jobDurationMs?: number; tls?: boolean; maxJobs?: number; only?: string[] };
+  server?: { retryAfterSeconds?: number; auth?: boolean; bulkVersion?: 'v3' | 'v4'; jobDurationMs?: number; tls?: boolean; maxJobs?: number; only?: string[] };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,11 +32,11 @@ export function loadFaultMatrix(): Record<string, FaultExpectation> {
       const v = value as { failed?: unknown; warned?: unknown; server?: { retryAfterSeconds?: unknown; auth?: unknown; bulkVersion?: unknown; jobDurationMs?: unknown; tls?: unknown; maxJobs?: unknown; only?: unknown } };
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       const seconds = v.server?.retryAfterSeconds;
-      if (v.server?.bulkVersion !== undefined && v.server.bulkVersion !== 'v4') throw new Error(`fault-matrix.yaml: ${name}: server.bulkVersion must be v4`);
+      if (v.server?.bulkVersion !== undefined && v.server.bulkVersion !== 'v3' && v.server.bulkVersion !== 'v4') throw new Error(`fault-matrix.yaml: ${name}: server.bulkVersion must be v3 or v4`);
       const server = {
         ...(typeof seconds === 'number' ? { retryAfterSeconds: seconds } : {}),
         ...(v.server?.auth === true ? { auth: true } : {}),
-        ...(v.server?.bulkVersion === 'v4' ? { bulkVersion: 'v4' as const } : {}),
+        ...(v.server?.bulkVersion === 'v3' || v.server?.bulkVersion === 'v4' ? { bulkVersion: v.server.bulkVersion as 'v3' | 'v4' } : {}),
         ...(typeof v.server?.jobDurationMs === 'number' ? { jobDurationMs: v.server.jobDurationMs } : {}),
         ...(v.server?.tls === true ? { tls: true } : {}),
         ...(typeof v.server?.maxJobs === 'number' ? { maxJobs: v.server.maxJobs } : {}),

@@ -26,7 +26,7 @@ async function finishedRun(faults: string[], server: FaultExpectation['server'] 
       ...(server.maxJobs === undefined ? {} : { maxJobs: server.maxJobs }),
     },
     ...(server.only ? { grep: server.only, concurrency: 1 } : {}),
-    ...(server.bulkVersion ? { profileTags: ['bulk-v4' as const] } : {}),
+    ...(server.bulkVersion ? { profileTags: [server.bulkVersion === 'v3' ? ('bulk-v3' as const) : ('bulk-v4' as const)] } : {}),
     ...(server.auth ? { bundledAuth: { tokenLifetimeSeconds: 6 } } : {}),
   });
   if (outcome.kind !== 'finished') throw new Error(`run did not finish: ${JSON.stringify(outcome)}`);
@@ -53,6 +53,15 @@ describe('self-test: the suite against its own reference server', () => {
     // The v4-only scenarios really ran.
     expect(outcome.run.scenarios.find((s) => s.id === 'kickoff.maximum-file-size')?.outcome).toBe('passed');
     expect(outcome.exitCode).toBe(0);
+  });
+
+  it('passes every scenario on the clean server in its Bulk Data v3 shape, judged as bulk-v3 (GET with organizeOutputBy runs)', async () => {
+    const { run, exitCode, output } = await finishedRun([], { bulkVersion: 'v3' });
+    const notPassed = run.scenarios.filter((s) => s.outcome !== 'passed' && !(s.outcome === 'skipped' && s.reason));
+    expect(notPassed.map((s) => `${s.id}: ${s.outcome}`), output).toEqual([]);
+    // The scenarios only a v3 shape runs (GET kick-off with v3 parameters) really ran.
+    for (const id of ['files.organized-by-patient-get', 'files.organized-by-patient-post', 'manifest.partial-manifests']) expect(run.scenarios.find((s) => s.id === id)?.outcome, id).toBe('passed');
+    expect(exitCode).toBe(0);
   });
 
   it('passes every scenario on the clean server in TLS mode (https; the tls scenarios really run)', async () => {

@@ -41,16 +41,19 @@ export function registerRun(y: Argv): Argv {
         .option('fault', { type: 'string', array: true, describe: 'Bundled server only: start it with this fault (repeatable)' })
         .option('job-duration', { type: 'string', default: '500ms', describe: 'Bundled server only: how long an export job runs' })
         .option('bundled-auth', { type: 'boolean', default: false, describe: 'Bundled server only: start it in SMART Backend Services mode with three generated clients, one scoped to system/Patient.rs (runs the auth scenarios)' })
-        .option('bundled-bulk-version', { type: 'string', choices: ['v2', 'v4'], default: 'v2', describe: 'Bundled server only: the Bulk Data shape it serves; v4 (POST-only kick-off, separate-export-status, partial manifests, organizeOutputBy, _maximumFileSize) is judged as bulk-v4 and runs the scenarios that need it' })
+        .option('bundled-bulk-version', { type: 'string', choices: ['v2', 'v3', 'v4'], default: 'v2', describe: 'Bundled server only: the Bulk Data shape it serves; v3 (GET or POST kick-off, partial manifests, organizeOutputBy) is judged as bulk-v3, v4 (POST-only kick-off, separate-export-status, partial manifests, organizeOutputBy) as bulk-v4, each running the scenarios that need it' })
         .option('bundled-tls', { type: 'boolean', default: false, describe: 'Bundled server only: serve https with a certificate made at startup, trusted for this run only (runs the tls scenarios)' })
         .option('ca', { type: 'string', array: true, describe: 'PEM file of a certificate to trust for https, on top of the system ones (repeatable; e.g. the one serve --tls writes)' }),
     async (argv) => {
       if (argv.fault?.length && argv.target) throw new CliError('--fault applies to the bundled server; it cannot be combined with --target', EXIT.usage);
       if (argv['bundled-auth'] && argv.target) throw new CliError('--bundled-auth applies to the bundled server; for another target configure auth: in --config', EXIT.usage);
-      const bundledV4 = argv['bundled-bulk-version'] === 'v4';
-      if (bundledV4 && argv.target) throw new CliError('--bundled-bulk-version applies to the bundled server; for another target say what it claims with --profile', EXIT.usage);
+      const bundledVersion = argv['bundled-bulk-version'] as 'v2' | 'v3' | 'v4';
+      // v2 is the default shape; v3 and v4 change what the bundled server serves and how it is judged.
+      const shaped = bundledVersion !== 'v2';
+      const bundledTag = `bulk-${bundledVersion}` as SpecTag;
+      if (shaped && argv.target) throw new CliError('--bundled-bulk-version applies to the bundled server; for another target say what it claims with --profile', EXIT.usage);
       const profileTags = (argv.profile ?? []) as SpecTag[];
-      if (bundledV4 && profileTags.some((t) => t.startsWith('bulk-') && t !== 'bulk-v4')) throw new CliError(`--bundled-bulk-version v4 serves Bulk Data 4.0; it cannot be judged as ${profileTags.filter((t) => t.startsWith('bulk-')).join(', ')}`, EXIT.usage);
+      if (shaped && profileTags.some((t) => t.startsWith('bulk-') && t !== bundledTag)) throw new CliError(`--bundled-bulk-version ${bundledVersion} serves that Bulk Data shape; it cannot be judged as ${profileTags.filter((t) => t.startsWith('bulk-')).join(', ')}`, EXIT.usage);
       if (argv['bundled-tls'] && argv.target) throw new CliError('--bundled-tls applies to the bundled server; for another target give its certificate with --ca', EXIT.usage);
       const ca = (argv.ca ?? []).map(readCertificate);
       if (argv.fault?.length) {
@@ -92,14 +95,14 @@ export function registerRun(y: Argv): Argv {
           connectTimeoutMs: durationOption(argv['connect-timeout'], '--connect-timeout'),
           maxBodyBytes: sizeOption(argv['max-body'], '--max-body'),
           maxRetryAfterMs: durationOption(argv['max-retry-after'], '--max-retry-after'),
-          profileTags: bundledV4 && !profileTags.includes('bulk-v4') ? [...profileTags, 'bulk-v4'] : profileTags,
+          profileTags: shaped && !profileTags.includes(bundledTag) ? [...profileTags, bundledTag] : profileTags,
           require: (argv.require ?? []) as Capability[],
           ...(argv['known-failing'] ? { knownFailingFile: argv['known-failing'] } : {}),
           bundled: {
             faults: argv.fault ?? [],
             jobDurationMs: durationOption(argv['job-duration'], '--job-duration'),
             ...(argv['bundled-tls'] ? { tls: true } : {}),
-            ...(bundledV4 ? { bulkVersion: 'v4' as const } : {}),
+            ...(shaped ? { bulkVersion: bundledVersion } : {}),
           },
           ...(ca.length ? { ca } : {}),
           ...(argv['bundled-auth'] ? { bundledAuth: {} } : {}),

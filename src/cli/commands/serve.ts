@@ -21,7 +21,7 @@ export function registerServe(y: Argv): Argv {
         })
         .option('job-duration', { type: 'string', default: '1s', describe: 'How long an export job runs (and the default for the other patterns)' })
         .option('interaction-duration', { type: 'string', describe: 'How long an async interaction (Bundle/redirect mode) runs (default: --job-duration)' })
-        .option('bulk-version', { choices: ['v2', 'v4'] as const, default: 'v2' as const, describe: 'Bulk Data manifest and kick-off shape: v2 (GET, error, request) or v4 (POST only, outcome, no request; Prefer separate-export-status and allowPartialManifests honoured)' })
+        .option('bulk-version', { choices: ['v2', 'v3', 'v4'] as const, default: 'v2' as const, describe: 'Bulk Data manifest and kick-off shape: v2 (GET or POST, error, request), v3 (as v2, plus allowPartialManifests and organizeOutputBy) or v4 (POST only, outcome, no request; Prefer separate-export-status, allowPartialManifests and organizeOutputBy honoured)' })
         .option('pacing', { type: 'string', describe: 'Minimum spacing of polls before 429 (e.g. 500ms), or "off" (default: half the Retry-After, at most 500ms)' })
         .option('max-jobs', { type: 'number', describe: 'Jobs held at once per pattern before kick-offs get 429 (default 1000)' })
         .option('callback-allow-host', { type: 'string', array: true, describe: 'Host a callback-url may name (repeatable; default loopback only)' })
