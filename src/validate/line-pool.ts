@@ -5,7 +5,7 @@
  * On a machine with N cores the default is N-1 workers (at most 3; none on one core);
  * `--validation-threads` or `FHIR_ASYNC_VALIDATION_THREADS` overrides it, and 0 keeps every
  * check on the main thread. Each worker loads the FHIR R4 schema and compiles the
- * types it meets (about 50 MB and half a second each), so the pool starts only when a file is
+ * types it meets (about 40 MB with its isolate, and under a second, each), so the pool starts only when a file is
  * large (validate-file.ts) and idle workers never keep the process alive.
  */
 import { availableParallelism } from 'node:os';
