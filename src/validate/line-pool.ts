@@ -22,7 +22,7 @@ export type WorkerReply =
   | { id: number; ok: true; result?: BatchResult; bytes?: ArrayBuffer }
   | { id: number; ok: false; error: string };
 
-export const MAX_DEFAULT_THREADS = 3;
+const MAX_DEFAULT_THREADS = 3;
 /**
  * A worker's young generation (V8's default is 32 MB of new space, and more): the objects of a
  * line die young and small, so 8 MB costs no measurable throughput and saves about 20 MB of RSS

@@ -49,7 +49,8 @@ export class ResourceKeySet {
    * already had the key (a duplicate), or undefined when it is new.
    */
   add(key: string, ordinal: number): number | undefined {
-    return this.addHash(hashParts(key, undefined), ordinal);
+    const [h, l] = hashParts(key, undefined);
+    return this.addHashed(h, l, ordinal);
   }
 
   /**
@@ -58,7 +59,8 @@ export class ResourceKeySet {
    * the hashing.
    */
   addResource(type: string, id: string, ordinal: number): number | undefined {
-    return this.addHash(hashParts(type, id), ordinal);
+    const [h, l] = hashParts(type, id);
+    return this.addHashed(h, l, ordinal);
   }
 
   /**
@@ -83,9 +85,6 @@ export class ResourceKeySet {
     return this.lo[slot] !== 0 ? this.ordinal[slot] : undefined;
   }
 
-  private addHash([h, l]: [number, number], ordinal: number): number | undefined {
-    return this.addHashed(h, l, ordinal);
-  }
 
   /** The slot holding (h, l), or the empty slot where it belongs (linear probing). */
   private find(h: number, l: number): number {

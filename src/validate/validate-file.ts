@@ -29,7 +29,7 @@ const BATCH_BYTES = 1 << 20;
 const SHARE_DEPTH = 3;
 const QUEUE_LIMIT = 6;
 /** A file goes to the validation workers from this many bytes on: below, starting them costs more than it saves. */
-export const PARALLEL_FROM_BYTES = 4 << 20;
+const PARALLEL_FROM_BYTES = 4 << 20;
 
 /** One file a manifest lists. */
 export interface FileTarget {
