@@ -6,7 +6,7 @@
  *   node dist/bench/ndjson-pass.js validate|parse <job.json>
  *
  * job.json: { files, transactionTime, threads }. Prints one JSON line: the PassResult plus
- * `maxRssBytes`, `warmMs` (untimed set-up: worker start and schema compile) and `threads`.
+ * `maxRssBytes`, `warmMs` (untimed set-up: worker start, validators loaded) and `threads`.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   let result: PassResult;
   if (mode === 'validate') {
     // One-time set-up, reported apart from throughput: start the workers; each thread that
-    // validates loads the R4 schema and compiles each output type.
+    // validates loads the generated validator of each output type.
     const started = performance.now();
     const types = job.files.flatMap((f) => (f.type === undefined ? [] : [f.type]));
     await sharedLinePool(job.threads)?.warm(types);

@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       `  machine          ${cpus().length} cpu(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), node ${process.version}`,
       `  server warm-up   ${(warmMs / 1000).toFixed(2)} s before timing (each file fetched once by a child process: the server builds it on first request)`,
       `  threads          main thread + ${threads} validation worker(s) (FHIR_ASYNC_VALIDATION_THREADS; default cores - 1, at most 3)`,
-      `  set-up           up to ${warmup.toFixed(0)} ms per validation run before timing (workers start; each validating thread loads the FHIR R4 schema, compiles each output type)`,
+      `  set-up           up to ${warmup.toFixed(0)} ms per validation run before timing (workers start; each validating thread loads the generated FHIR R4 validator of each output type)`,
       `  export           ${files.length} output files, ${(validated.bytes / MB).toFixed(1)} MB, ${validated.resources.toLocaleString('en')} resources`,
       `  validation       ${rate(validated)} (best of ${validations.length} runs, each in a fresh process: ${samples(validations)} MB/s; ${(validated.ms / 1000).toFixed(2)} s end to end over HTTP: decode, split, JSON.parse, FHIR R4 schema, type/count/duplicate/lastUpdated)`,
       `  JSON.parse alone ${rate(parsed)} (best of ${parses.length} runs: ${samples(parses)} MB/s; ${(parsed.ms / 1000).toFixed(2)} s inside JSON.parse over the same ${(parsed.bytes / MB).toFixed(1)} MB, one thread)`,

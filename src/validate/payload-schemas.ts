@@ -5,59 +5,63 @@
  *   batch-response-bundle  a FHIR R4 Bundle of type batch-response, every entry with response.status;
  *   callback-parameters    the callback Parameters: status (valueCode completed | failed |
  *                          cancelled), resultUrl (valueUrl), optional outcome (OperationOutcome).
- * FHIR-based schemas reference the official R4 JSON Schema (fhir-r4-schema.ts). Problems name
- * the JSON path inside the validated value.
+ * A FHIR-based schema is the official R4 JSON Schema of its resource type (fhir-r4-schema.ts)
+ * and, when that passes, the payload's own constraints. Problems name the JSON path inside the
+ * validated value.
  */
-import type { AnySchemaObject, ValidateFunction } from 'ajv';
-import { FHIR_R4_SCHEMA_ID, sharedFhirValidator } from './fhir-r4-schema.js';
+import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
+import { sharedFhirValidator } from './fhir-r4-schema.js';
 import { buildManifestSchema, FIELD_REQUIREMENT, MANIFEST_FIELDS, MANIFEST_VERSIONS, type ManifestField, type ManifestVersion } from './manifest-schemas.js';
 import { formatSchemaErrors } from './schema-problems.js';
 
 export type PayloadVerdict = { ok: true } | { ok: false; problems: string[] };
 
-const fhirRef = (type: string): AnySchemaObject => ({ $ref: `${FHIR_R4_SCHEMA_ID}#/definitions/${type}` });
+/** A FHIR payload: valid as its resource type, then its own constraints. */
+interface FhirPayload {
+  resourceType: string;
+  constraints: AnySchemaObject;
+}
 
-const FHIR_PAYLOADS: Record<string, AnySchemaObject> = {
+const FHIR_PAYLOADS: Record<string, FhirPayload> = {
   'operation-outcome': {
-    allOf: [fhirRef('OperationOutcome'), { required: ['resourceType', 'issue'], properties: { issue: { type: 'array', minItems: 1 } } }],
+    resourceType: 'OperationOutcome',
+    constraints: { required: ['resourceType', 'issue'], properties: { issue: { type: 'array', minItems: 1 } } },
   },
   'batch-response-bundle': {
-    allOf: [
-      fhirRef('Bundle'),
-      {
-        required: ['resourceType', 'type'],
-        properties: {
-          resourceType: { const: 'Bundle' },
-          type: { const: 'batch-response' },
-          entry: { type: 'array', items: { required: ['response'], properties: { response: { required: ['status'] } } } },
-        },
+    resourceType: 'Bundle',
+    constraints: {
+      required: ['resourceType', 'type'],
+      properties: {
+        resourceType: { const: 'Bundle' },
+        type: { const: 'batch-response' },
+        entry: { type: 'array', items: { required: ['response'], properties: { response: { required: ['status'] } } } },
       },
-    ],
+    },
   },
   'callback-parameters': {
-    allOf: [
-      fhirRef('Parameters'),
-      {
-        required: ['resourceType', 'parameter'],
-        properties: {
-          resourceType: { const: 'Parameters' },
-          parameter: {
-            type: 'array',
-            allOf: [
-              { contains: { required: ['name', 'valueCode'], properties: { name: { const: 'status' }, valueCode: { enum: ['completed', 'failed', 'cancelled'] } } } },
-              { contains: { required: ['name', 'valueUrl'], properties: { name: { const: 'resultUrl' }, valueUrl: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' } } } },
-            ],
-            items: {
-              if: { properties: { name: { const: 'outcome' } }, required: ['name'] },
-              then: { required: ['resource'], properties: { resource: { properties: { resourceType: { const: 'OperationOutcome' } } } } },
-            },
+    resourceType: 'Parameters',
+    constraints: {
+      required: ['resourceType', 'parameter'],
+      properties: {
+        resourceType: { const: 'Parameters' },
+        parameter: {
+          type: 'array',
+          allOf: [
+            { contains: { required: ['name', 'valueCode'], properties: { name: { const: 'status' }, valueCode: { enum: ['completed', 'failed', 'cancelled'] } } } },
+            { contains: { required: ['name', 'valueUrl'], properties: { name: { const: 'resultUrl' }, valueUrl: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' } } } },
+          ],
+          items: {
+            if: { properties: { name: { const: 'outcome' } }, required: ['name'] },
+            then: { required: ['resource'], properties: { resource: { properties: { resourceType: { const: 'OperationOutcome' } } } } },
           },
         },
       },
-    ],
+    },
   },
 };
 
+/** The payloads' own schemas (no FHIR definitions: those are generated, fhir-r4-schema.ts). */
+const ajv = new Ajv({ strict: false, allErrors: false, verbose: true });
 const compiled = new Map<string, ValidateFunction>();
 
 export type SchemaName = { kind: 'manifest'; version: ManifestVersion | undefined; field: ManifestField | undefined } | { kind: 'fhir'; name: string };
@@ -85,9 +89,8 @@ function compile(name: string): ValidateFunction | string {
   if (hit) return hit;
   const parsed = parseSchemaName(name);
   if (parsed === undefined) return `no schema named "${name}"`;
-  const { ajv } = sharedFhirValidator();
   let fn: ValidateFunction;
-  if (parsed.kind === 'fhir') fn = ajv.compile(FHIR_PAYLOADS[parsed.name] ?? {});
+  if (parsed.kind === 'fhir') fn = ajv.compile(FHIR_PAYLOADS[parsed.name]?.constraints ?? {});
   else {
     const version = parsed.version ?? 'v2';
     const id = `bulk-manifest-${version}`;
@@ -107,8 +110,13 @@ function compile(name: string): ValidateFunction | string {
 export function validatePayload(name: string, value: unknown): PayloadVerdict {
   const fn = compile(name);
   if (typeof fn === 'string') return { ok: false, problems: [fn] };
-  if (fn(value)) return { ok: true };
   const parsed = parseSchemaName(name);
+  if (parsed?.kind === 'fhir') {
+    const payload = FHIR_PAYLOADS[parsed.name];
+    const verdict = payload === undefined ? { ok: true as const } : sharedFhirValidator().validateAs(payload.resourceType, value);
+    if (!verdict.ok) return verdict;
+  }
+  if (fn(value)) return { ok: true };
   const problems = formatSchemaErrors(fn.errors ?? []);
   if (parsed?.kind !== 'manifest' || parsed.field !== undefined) return { ok: false, problems };
   // For a whole manifest, say which requirement each problem's field belongs to.

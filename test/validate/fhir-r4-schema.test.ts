@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sharedFhirValidator } from '../../src/validate/fhir-r4-schema.js';
+import { valueAt } from '../../src/validate/schema-problems.js';
 
 const patient = { resourceType: 'Patient', id: 'p1', gender: 'female', birthDate: '1970-01-01', name: [{ family: 'Chen', given: ['Ada'] }] };
 
@@ -29,6 +30,21 @@ describe('FHIR R4 resource validation (official JSON Schema)', () => {
     expect(verdict.ok ? [] : verdict.problems[0]).toMatch(/^\/entry\/1\/resource\/birthDate: must match pattern/);
     const contained = fhir.validate({ ...patient, contained: [{ resourceType: 'Organization', id: 'o1', active: 'yes' }] });
     expect(contained.ok ? [] : contained.problems[0]).toMatch(/^\/contained\/0\/active: must be boolean/);
+  });
+
+  it('shows the offending value, found by its path, however deep', () => {
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...patient, name: [{ period: { start: 'last spring' } }] } }] };
+    const verdict = fhir.validate(bundle);
+    expect(verdict.ok ? [] : verdict.problems).toEqual([expect.stringMatching(/^\/entry\/0\/resource\/name\/0\/period\/start: must match pattern .* \(got "last spring"\)$/)]);
+    expect(valueAt({ 'a/b': { '~c': [1, 2] } }, '/a~1b/~0c/1')).toBe(2);
+    expect(valueAt({ a: 'text' }, '/a/0')).toBeUndefined();
+    expect(valueAt({ a: {} }, '/a/toString')).toBeUndefined();
+  });
+
+  it('validates a value as a given type, whatever its resourceType says', () => {
+    const verdict = fhir.validateAs('OperationOutcome', { resourceType: 'Patient', issue: [{ severity: 'error', code: 'processing' }] });
+    expect(verdict.ok ? [] : verdict.problems[0]).toMatch(/^\/resourceType: must be "OperationOutcome" \(got "Patient"\)/);
+    expect(fhir.validateAs('OperationOutcome', { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing' }] })).toEqual({ ok: true });
   });
 
   it('describes root elements: required ones and complex ones', () => {
