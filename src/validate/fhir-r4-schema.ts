@@ -57,8 +57,7 @@ export class FhirResourceValidator {
 
   /** Nested resources, as the generated code calls them: by their own resourceType. */
   private readonly nested: GeneratedValidate = (data, cxt) => {
-    const at = cxt?.instancePath ?? '';
-    const verdict = this.check(data, undefined, cxt ?? { instancePath: at });
+    const verdict = this.check(data, undefined, cxt ?? { instancePath: '' });
     this.nested.errors = verdict.ok ? null : verdict.errors;
     return verdict.ok;
   };
