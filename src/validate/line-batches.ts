@@ -17,6 +17,7 @@ import type { FileCheckKind } from '../model/scenario.js';
 import type { FhirResourceValidator } from './fhir-r4-schema.js';
 import { checkLine, ElementRule, isBlank, type LineCheckContext, type ResourceKeySink } from './line-checks.js';
 import { ProblemLog } from './problem-log.js';
+import { LineTooLongError, MAX_LINE_BYTES } from './line-splitter.js';
 import { hashParts, type ResourceKeySet } from './resource-key-set.js';
 
 const NEWLINE = 0x0a;
@@ -84,37 +85,59 @@ export class BatchBuffers {
   }
 }
 
+/** A batch of whole lines cut from the stream, and how many lines it holds. */
+export interface CutBatch {
+  bytes: Buffer;
+  lines: number;
+}
+
 /** Cuts a byte stream into batches of whole lines (the last one may lack its newline). */
 export class BatchCutter {
   private chunks: Buffer[] = [];
   private held = 0;
+  /** Bytes since the last newline: the line being read so far. */
+  private open = 0;
+  /** Lines in the batches cut so far. */
+  private linesCut = 0;
   readonly buffers: BatchBuffers;
 
-  /** Batches of about `size` bytes (whole lines: cut at the last newline of the chunk that reaches `size`), in buffers reused through `buffers`. */
-  constructor(private readonly size: number) {
+  /**
+   * Batches of about `size` bytes (whole lines: cut at the last newline of the chunk that reaches
+   * `size`), in buffers reused through `buffers`. A line longer than `maxLine` bytes throws
+   * LineTooLongError (checked once per chunk: up to a chunk more is held).
+   */
+  constructor(private readonly size: number, private readonly maxLine = MAX_LINE_BYTES) {
     // A batch is cut at the first newline of the chunk that reaches `size`: room for one more chunk.
     this.buffers = new BatchBuffers(size + (256 << 10));
   }
 
   /** Whole-line batches that this chunk completes (usually none or one). */
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): CutBatch[] {
     if (chunk.length === 0) return [];
+    const cut = chunk.lastIndexOf(NEWLINE);
     this.chunks.push(chunk);
     this.held += chunk.length;
-    if (this.held < this.size) return [];
-    const cut = chunk.lastIndexOf(NEWLINE);
-    if (cut === -1) return [];
-    const batch = this.take(this.held - (chunk.length - cut - 1));
-    return [batch];
+    this.open = cut === -1 ? this.open + chunk.length : chunk.length - cut - 1;
+    if (this.open > this.maxLine) {
+      const before = this.chunks.reduce((n, c) => n + countLines(c, false), this.linesCut);
+      throw new LineTooLongError(before + 1, this.maxLine);
+    }
+    if (cut === -1 || this.held < this.size) return [];
+    return [this.take(this.held - this.open, false)];
+  }
+
+  /** The whole lines held (up to the last newline), when reading stops early: they are still judged. */
+  wholeLines(): CutBatch[] {
+    return this.held - this.open > 0 ? [this.take(this.held - this.open, false)] : [];
   }
 
   /** The rest (lines after the last cut), or nothing. */
-  end(): Buffer[] {
-    return this.held > 0 ? [this.take(this.held)] : [];
+  end(): CutBatch[] {
+    return this.held > 0 ? [this.take(this.held, true)] : [];
   }
 
   /** The first `length` held bytes as one Buffer over an ArrayBuffer of its own; the rest stays held. */
-  private take(length: number): Buffer {
+  private take(length: number, final: boolean): CutBatch {
     const batch = this.buffers.get(length);
     let filled = 0;
     const rest: Buffer[] = [];
@@ -130,7 +153,9 @@ export class BatchCutter {
     }
     this.chunks = rest;
     this.held -= length;
-    return batch;
+    const lines = countLines(batch, final);
+    this.linesCut += lines;
+    return { bytes: batch, lines };
   }
 }
 

@@ -8,13 +8,27 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type LineSink = (line: string, lineNumber: number) => void;
 
+/**
+ * The longest line read (default): a line is held whole until its newline, so a body that never
+ * sends one (not NDJSON, or a server gone wrong) would otherwise grow without bound.
+ */
+export const MAX_LINE_BYTES = 128 << 20;
+
+/** A line longer than the limit: the file's check stops there, as errored (it cannot be judged). */
+export class LineTooLongError extends Error {
+  constructor(lineNumber: number, limit: number) {
+    super(`line ${lineNumber} is longer than ${limit >= 1 << 20 ? `${limit / (1 << 20)} MiB` : `${limit} bytes`} without a newline: stopped reading the file (a line is held whole to be checked)`);
+  }
+}
+
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
   private lineNumber = 0;
   private bytes = 0;
 
-  constructor(private readonly sink: LineSink) {}
+  /** `maxLine`: the longest line, in UTF-16 code units (about bytes); a longer one throws LineTooLongError. */
+  constructor(private readonly sink: LineSink, private readonly maxLine = MAX_LINE_BYTES) {}
 
   /** Bytes pushed so far. */
   get byteCount(): number {
@@ -33,6 +47,7 @@ export class LineSplitter {
     let end = text.indexOf('\n');
     if (end === -1) {
       this.partial += text;
+      this.limit();
       return;
     }
     if (this.partial !== '') {
@@ -47,6 +62,11 @@ export class LineSplitter {
       end = text.indexOf('\n', start);
     }
     this.partial = text.slice(start);
+    this.limit();
+  }
+
+  private limit(): void {
+    if (this.partial.length > this.maxLine) throw new LineTooLongError(this.lineNumber + 1, this.maxLine);
   }
 
   /** Flush the last line (a file need not end with a newline). */

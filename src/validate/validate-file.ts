@@ -8,11 +8,11 @@ import type { Exchange, HeaderValue } from '../model/results.js';
 import { mediaTypeOf } from '../assert/matchers.js';
 import type { Redactor } from '../http/redact.js';
 import { decodeBody, openFile, TransportError, describeError, type EncodingReport } from './file-download.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, LineTooLongError } from './line-splitter.js';
 import { checkLine, isBlank, type LineCheckContext } from './line-checks.js';
 import { LineSampler, type SamplePlan } from './line-sampler.js';
 import { ProblemLog } from './problem-log.js';
-import { BatchCutter, checkBatch, countLines, mergeBatch, nameOfBatchLine, type BatchResult, type BatchSpec } from './line-batches.js';
+import { BatchCutter, checkBatch, mergeBatch, nameOfBatchLine, type BatchResult, type BatchSpec, type CutBatch } from './line-batches.js';
 import { sharedLinePool, type LinePool } from './line-pool.js';
 import { ResourceKeySet } from './resource-key-set.js';
 
@@ -77,6 +77,8 @@ export interface FileRunOptions {
   parallelFromBytes?: number;
   /** Bytes per batch of lines (default 1 MiB); tests make it small to have many batches. */
   batchBytes?: number;
+  /** The longest line read (default 128 MiB): a longer one ends the file's check as an error. */
+  maxLineBytes?: number;
 }
 
 export async function validateFile(target: FileTarget, opts: FileRunOptions): Promise<FileReport> {
@@ -158,7 +160,7 @@ export async function validateFile(target: FileTarget, opts: FileRunOptions): Pr
       if (sampler !== undefined && !sampler.offer(line, n)) return;
       report.checked += 1;
       checkLine(lineContext, line, n);
-    });
+    }, opts.maxLineBytes);
     try {
       for await (const chunk of body) {
         keepExcerpt(chunk);
@@ -226,7 +228,7 @@ async function checkInBatches(
   let pool: LinePool | undefined;
   let engaged = false;
   const queue: Promise<{ result: BatchResult; batch: Buffer; firstLine: number }>[] = [];
-  const cutter = new BatchCutter(opts.batchBytes ?? BATCH_BYTES);
+  const cutter = new BatchCutter(opts.batchBytes ?? BATCH_BYTES, opts.maxLineBytes);
   const merge = (result: BatchResult, batch: Buffer, firstLine: number): void => {
     count.resources += result.resources;
     mergeBatch(result, {
@@ -238,9 +240,9 @@ async function checkInBatches(
     });
     cutter.buffers.release(batch);
   };
-  const dispatch = async (batch: Buffer, final: boolean): Promise<void> => {
+  const dispatch = async ({ bytes: batch, lines }: CutBatch): Promise<void> => {
     const firstLine = count.lines + 1;
-    count.lines += countLines(batch, final);
+    count.lines += lines;
     if (!engaged && (count.bytes >= from || io.contentLength >= from)) {
       engaged = true;
       pool = sharedLinePool(opts.threads);
@@ -266,11 +268,14 @@ async function checkInBatches(
     for await (const chunk of body) {
       io.keepExcerpt(chunk);
       count.bytes += chunk.length;
-      for (const batch of cutter.push(chunk)) await dispatch(batch, false);
+      for (const batch of cutter.push(chunk)) await dispatch(batch);
     }
-    for (const batch of cutter.end()) await dispatch(batch, true);
+    for (const batch of cutter.end()) await dispatch(batch);
   } catch (e) {
     count.error = transportProblem(e, io.url, opts);
+    // A line too long to hold ends the reading; the whole lines before it are still judged.
+    const [whole] = e instanceof LineTooLongError ? cutter.wholeLines() : [];
+    if (whole !== undefined) await dispatch(whole).catch(() => undefined);
   }
   // The lines read before a transport failure are still judged, as on the line-by-line path.
   try {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileCheckKind } from '../../src/model/scenario.js';
 import { sharedFhirValidator } from '../../src/validate/fhir-r4-schema.js';
-import { BatchBuffers, BatchCutter, checkBatch, countLines, mergeBatch, nameOfBatchLine, type BatchSpec } from '../../src/validate/line-batches.js';
+import { BatchBuffers, BatchCutter, checkBatch, countLines, mergeBatch, nameOfBatchLine, type BatchSpec, type CutBatch } from '../../src/validate/line-batches.js';
 import { checkLine, isBlank, type LineCheckContext } from '../../src/validate/line-checks.js';
 import { LinePool } from '../../src/validate/line-pool.js';
 import { LineSplitter } from '../../src/validate/line-splitter.js';
@@ -52,11 +52,12 @@ function inBatches(text: string, chunk: number, size: number, maxProblems: numbe
   const cutter = new BatchCutter(size);
   let lines = 0;
   let resources = 0;
-  const run = (batch: Buffer, final: boolean): void => {
+  const run = ({ bytes: batch, lines: cutLines }: CutBatch, final: boolean): void => {
     const firstLine = lines + 1;
-    lines += countLines(batch, final);
+    expect(cutLines).toBe(countLines(batch, final));
+    lines += cutLines;
     const result = checkBatch(batch, firstLine, spec, sharedFhirValidator());
-    expect(result.lines).toBe(countLines(batch, final));
+    expect(result.lines).toBe(cutLines);
     resources += result.resources;
     mergeBatch(result, { log, keys, ordinalBase: 0, locate: (n) => `ordinal ${n}`, nameOfLine: (n) => nameOfBatchLine(batch, firstLine, n) });
   };
@@ -72,8 +73,8 @@ describe('line batches', () => {
     for (const chunk of [1, 7, 100, 4096]) {
       const cutter = new BatchCutter(500);
       const batches: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += chunk) batches.push(...cutter.push(bytes.subarray(at, at + chunk)).map((b) => Buffer.from(b)));
-      const last = cutter.end().map((b) => Buffer.from(b));
+      for (let at = 0; at < bytes.length; at += chunk) batches.push(...cutter.push(bytes.subarray(at, at + chunk)).map((b) => Buffer.from(b.bytes)));
+      const last = cutter.end().map((b) => Buffer.from(b.bytes));
       expect(Buffer.concat([...batches, ...last]).equals(bytes)).toBe(true);
       for (const b of batches) {
         expect(b.length + chunk).toBeGreaterThan(500);
@@ -95,6 +96,18 @@ describe('line batches', () => {
       expect({ lines: got.lines, resources: got.resources }).toEqual({ lines: expected.lines, resources: expected.resources });
       for (const kind of KINDS) expect(got.log.describe(kind), `${kind} (chunk ${chunk}, batch ${size})`).toBe(expected.log.describe(kind));
     }
+  });
+
+  it('stop at a line longer than the limit, naming it, and hand over the whole lines before it', () => {
+    const cutter = new BatchCutter(1000, 10);
+    expect(cutter.push(Buffer.from('ab\ncd\n'))).toEqual([]);
+    expect(cutter.push(Buffer.from('0123456'))).toEqual([]);
+    expect(() => cutter.push(Buffer.from('89AB'))).toThrow(/^line 3 is longer than 10 bytes without a newline/);
+    expect(cutter.wholeLines().map((b) => [b.bytes.toString(), b.lines])).toEqual([['ab\ncd\n', 2]]);
+    // The limit holds within one chunk too, and counts the lines already cut into batches.
+    const small = new BatchCutter(4, 10);
+    expect(small.push(Buffer.from('a\nb\n')).map((b) => b.lines)).toEqual([2]);
+    expect(() => small.push(Buffer.from('c\n0123456789AB'))).toThrow(/^line 4 is longer/);
   });
 
   it('count the lines of a batch, a last line without its newline included', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/validate/line-splitter.js';
+import { LineSplitter, LineTooLongError } from '../../src/validate/line-splitter.js';
 
 function split(chunks: Buffer[]): [string, number][] {
   const out: [string, number][] = [];
@@ -32,5 +32,15 @@ describe('LineSplitter', () => {
     expect(out).toEqual(['a', '', '  ', 'b']);
     expect(splitter.byteCount).toBe(7);
     expect(splitter.lineCount).toBe(4);
+  });
+
+  it('refuses a line longer than its limit, naming it, after delivering the lines before it', () => {
+    const out: string[] = [];
+    const splitter = new LineSplitter((line) => out.push(line), 10);
+    splitter.push(Buffer.from('short\n0123456789'));
+    expect(() => splitter.push(Buffer.from('A'))).toThrow(LineTooLongError);
+    expect(out).toEqual(['short']);
+    const again = new LineSplitter(() => undefined, 10);
+    expect(() => again.push(Buffer.from('a\nb\n0123456789AB'))).toThrow(/^line 3 is longer than 10 bytes without a newline/);
   });
 });

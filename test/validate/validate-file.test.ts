@@ -32,6 +32,7 @@ beforeAll(async () => {
     dupB: { body: lines(1, () => patient(2)) },
     subset: { body: lines(1, () => patient(1, { name: [{ family: 'Chen' }], managingOrganization: { reference: 'Organization/o1' } })) },
     missing: { status: 404, body: '{}' },
+    longLine: { body: `${lines(2)}{"resourceType":"Patient","id":"${'x'.repeat(5000)}` },
     big: { body: lines(5000, (n) => (n === 2500 ? '{broken' : n === 5000 ? patient(n, { gender: 'x' }) : patient(n))) },
   });
 });
@@ -68,6 +69,14 @@ const target = (name: string, type: string | undefined = 'Patient', count?: unkn
 describe.each(MODES)('validateFile (streaming over loopback HTTP), lines checked $name', ({ run }) => {
   beforeAll(() => {
     mode = run;
+  });
+
+  it('stops at a line longer than the limit, as an error naming the line, after judging the lines before it', async () => {
+    const report = await validateFile(target('longLine', 'Patient', 3), options({}, { maxLineBytes: 1000 }));
+    expect(report.error).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/longLine: line 3 is longer than 1000 bytes without a newline: stopped reading the file/);
+    expect(report).toMatchObject({ lines: 2, resources: 2, checked: 2 });
+    // No verdict on what could not be read: the count is not judged.
+    expect(ALL.map((k) => report.log.describe(k)).filter(Boolean)).toEqual([]);
   });
 
   it('passes a conforming file and records the exchange', async () => {
