@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { Redactor } from '../src/http/redact.js';
 import type { FileCheckKind } from '../src/model/scenario.js';
 import { sharedFhirValidator } from '../src/validate/fhir-r4-schema.js';
-import { ResourceKeySet } from '../src/validate/resource-key-set.js';
+import { EXPORT_KEY_SLOTS, ResourceKeySet } from '../src/validate/resource-key-set.js';
 import { validateFile, type FileTarget } from '../src/validate/validate-file.js';
 
 export interface PassResult {
@@ -32,7 +32,8 @@ const cpuNow = (): number => {
 const KINDS: ReadonlySet<FileCheckKind> = new Set(['status', 'contentType', 'encoding', 'ndjson', 'resource', 'type', 'count', 'unique', 'lastUpdated']);
 
 export async function runValidationPass(files: readonly FileTarget[], transactionTime: number | undefined, headers: Record<string, string>, threads?: number): Promise<PassResult> {
-  const keys = new ResourceKeySet();
+  // As the files step makes it: past EXPORT_KEY_SLOTS the keys go to disk, and settle reads them back.
+  const keys = new ResourceKeySet({ maxSlots: EXPORT_KEY_SLOTS });
   const fhir = sharedFhirValidator();
   const started = performance.now();
   const cpuStarted = cpuNow();
@@ -59,6 +60,8 @@ export async function runValidationPass(files: readonly FileTarget[], transactio
       if (text) result.problems.push(`${target.type ?? target.url} ${kind}: ${text}`);
     }
   }
+  const late = keys.settle();
+  if (late.length) result.problems.push(`${late.length} duplicate resource(s) found on disk, the first at ordinal ${String(late[0]?.ordinal)}`);
   result.ms = performance.now() - started;
   result.cpuMs = cpuNow() - cpuStarted;
   return result;

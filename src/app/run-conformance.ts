@@ -43,6 +43,8 @@ export interface ConformanceOptions {
   quick?: boolean;
   /** Validation worker threads for large NDJSON files (default: see line-pool.ts). */
   validationThreads?: number;
+  /** Slots of an export's in-memory key set before its keys move to disk (see resource-key-set.ts); for tests. */
+  exportKeySlots?: number;
   /** --profile: spec tags the target claims, on top of the config's `claims`. */
   profileTags?: SpecTag[];
   /** --require: capabilities whose absence fails a scenario instead of skipping it. */
@@ -167,6 +169,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         ...(auth.session ? { auth: auth.session } : {}),
         quick: opts.quick ?? false,
         ...(opts.validationThreads !== undefined ? { validationThreads: opts.validationThreads } : {}),
+        ...(opts.exportKeySlots !== undefined ? { exportKeySlots: opts.exportKeySlots } : {}),
         requestTimeoutMs: opts.requestTimeoutMs,
       },
       knownFailing: known.patterns,

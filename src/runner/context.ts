@@ -37,6 +37,8 @@ export interface RunContext {
   quick?: boolean;
   /** Validation worker threads for large NDJSON files (default: see line-pool.ts); 0: main thread only. */
   validationThreads?: number;
+  /** Slots of the export's in-memory key set before its keys move to disk (default EXPORT_KEY_SLOTS; tests make it 1). */
+  exportKeySlots?: number;
   /** --request-timeout, also the longest stall of a streamed file body. */
   requestTimeoutMs?: number;
 }

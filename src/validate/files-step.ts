@@ -14,7 +14,7 @@ import { sharedFhirValidator } from './fhir-r4-schema.js';
 import { describeKind, KIND_LEVEL } from './file-check-kinds.js';
 import { ElementRule, type LineCheckContext } from './line-checks.js';
 import { readManifestFiles } from './manifest-files.js';
-import { ResourceKeySet } from './resource-key-set.js';
+import { EXPORT_KEY_SLOTS, ResourceKeySet, type LateDuplicate } from './resource-key-set.js';
 import { validateFile, type FileReport } from './validate-file.js';
 import { parseSize } from './size.js';
 import { authorizeFileRequest } from '../auth/send-with-auth.js';
@@ -51,74 +51,87 @@ export async function runFilesStep(stepId: string, spec: ValidateFilesSpec, ctx:
     return finish('errored', `validateFiles: ${(e as Error).message}`);
   }
   // Organized output repeats its Parameters headers, so resource keys are collected only without it.
-  const keys = (enabled.has('unique') || enabled.has('deletedNotInOutput')) && !manifest.organized ? new ResourceKeySet() : undefined;
-  // deletedNotInOutput compares deleted files with the output's keys: read the output files first.
-  const files = enabled.has('deletedNotInOutput') ? [...manifest.files.filter((f) => f.list === 'output'), ...manifest.files.filter((f) => f.list !== 'output')] : manifest.files;
-  const fhir = enabled.has('resource') || enabled.has('elements') ? sharedFhirValidator() : undefined;
-  const bases: { base: number; url: string }[] = [];
-  let ordinalBase = 0;
-  const sample = ctx.quick ? { ...DEFAULT_SAMPLE, ...spec.sample } : undefined;
-  const organized = enabled.has('organized') && manifest.organizedBy !== undefined ? new OrganizedOutput(manifest.organizedBy, manifest.outputItems) : undefined;
-  const attachments = enabled.has('attachments') ? new AttachmentCollector(ctx.redactor.text.bind(ctx.redactor)) : undefined;
-  const reports: IndexedReport[] = [];
-  for (const [i, target] of files.entries()) {
-    if (state.signal.aborted) break;
-    bases.push({ base: ordinalBase, url: target.url });
-    // SMART auth: the token is added (and renewed) per file, only when the manifest requires it.
-    const authorized = await authorizeFileRequest(ctx, { url: target.url, headers, requiresAccessToken: manifest.requiresAccessToken, signal: state.signal });
-    if (!authorized.ok) return finish('errored', authorized.reason);
-    const report = await validateFile(target, {
-      headers: authorized.headers,
-      dispatcher: ctx.client.dispatcher,
-      tlsVersionFor: (url) => ctx.client.tlsVersionFor(url),
-      signal: state.signal,
-      stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS,
-      redactor: ctx.redactor,
-      label: `${stepId}[${i}]`,
-      maxProblems: spec.maxProblems ?? DEFAULT_MAX_PROBLEMS,
-      ...(ctx.validationThreads !== undefined ? { threads: ctx.validationThreads } : {}),
-      sample: sample ? { first: sample.first, last: sample.last, random: sample.random, overBytes: parseSize(sample.over) } : undefined,
-      lineContext: {
-        kinds: enabled,
-        transactionTime: manifest.transactionTime,
-        keys: target.list === 'output' ? keys : undefined,
-        ordinalBase,
-        locate: (ordinal) => locate(bases, ordinal, ctx.redactor.text.bind(ctx.redactor)),
-        fhir,
-        elements: spec.elements && enabled.has('elements') ? new ElementRule(spec.elements) : undefined,
-        organized: organizedPart(organized, target),
-        attachments: target.list === 'output' ? attachments : undefined,
-        deletedAgainst: target.list === 'deleted' && enabled.has('deletedNotInOutput') ? keys : undefined,
-        fileLabel: `${target.list}[${target.index}]`,
-      },
-    });
-    ordinalBase += report.lines;
-    state.exchanges.push(report.exchange);
-    reports.push({ ...report, exchangeIndex: state.exchanges.length - 1 });
-  }
-  // A sampled file (--quick) may hide its last header: continuation links are judged on whole files only.
-  const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined && !r.sampled);
-  organized?.finish(readToEnd);
-  const notes: string[] = [];
-  if (kinds.has('deletedNotInOutput') && keys === undefined) {
-    kinds.delete('deletedNotInOutput');
-    notes.push('organized output (outputOrganizedBy): deleted resources are not compared with the output');
-  }
-  if (attachments !== undefined && !state.signal.aborted) {
-    await dereferenceSample(attachments, { requiresAccessToken: manifest.requiresAccessToken, headers: manifest.requiresAccessToken ? ctx.headers : {} }, ctx, state);
-    // FILE-07 is judged only when the output holds Attachment URLs.
-    if (attachments.found === 0) {
-      kinds.delete('attachments');
-      notes.push('no Attachment.url (without data) in the output files: attachments not judged');
+  // Past EXPORT_KEY_SLOTS the keys go to disk (memory stays flat); `settle` then finds the rest.
+  const keys = (enabled.has('unique') || enabled.has('deletedNotInOutput')) && !manifest.organized ? new ResourceKeySet({ maxSlots: ctx.exportKeySlots ?? EXPORT_KEY_SLOTS }) : undefined;
+  const checkFiles = async (): Promise<StepResult> => {
+    // deletedNotInOutput compares deleted files with the output's keys: read the output files first.
+    const files = enabled.has('deletedNotInOutput') ? [...manifest.files.filter((f) => f.list === 'output'), ...manifest.files.filter((f) => f.list !== 'output')] : manifest.files;
+    const fhir = enabled.has('resource') || enabled.has('elements') ? sharedFhirValidator() : undefined;
+    const bases: { base: number; url: string }[] = [];
+    let ordinalBase = 0;
+    const sample = ctx.quick ? { ...DEFAULT_SAMPLE, ...spec.sample } : undefined;
+    const organized = enabled.has('organized') && manifest.organizedBy !== undefined ? new OrganizedOutput(manifest.organizedBy, manifest.outputItems) : undefined;
+    const attachments = enabled.has('attachments') ? new AttachmentCollector(ctx.redactor.text.bind(ctx.redactor)) : undefined;
+    const reports: IndexedReport[] = [];
+    for (const [i, target] of files.entries()) {
+      if (state.signal.aborted) break;
+      bases.push({ base: ordinalBase, url: target.url });
+      // SMART auth: the token is added (and renewed) per file, only when the manifest requires it.
+      const authorized = await authorizeFileRequest(ctx, { url: target.url, headers, requiresAccessToken: manifest.requiresAccessToken, signal: state.signal });
+      if (!authorized.ok) return finish('errored', authorized.reason);
+      const report = await validateFile(target, {
+        headers: authorized.headers,
+        dispatcher: ctx.client.dispatcher,
+        tlsVersionFor: (url) => ctx.client.tlsVersionFor(url),
+        signal: state.signal,
+        stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS,
+        redactor: ctx.redactor,
+        label: `${stepId}[${i}]`,
+        maxProblems: spec.maxProblems ?? DEFAULT_MAX_PROBLEMS,
+        ...(ctx.validationThreads !== undefined ? { threads: ctx.validationThreads } : {}),
+        sample: sample ? { first: sample.first, last: sample.last, random: sample.random, overBytes: parseSize(sample.over) } : undefined,
+        lineContext: {
+          kinds: enabled,
+          transactionTime: manifest.transactionTime,
+          keys: target.list === 'output' ? keys : undefined,
+          ordinalBase,
+          locate: (ordinal) => locate(bases, ordinal, ctx.redactor.text.bind(ctx.redactor)),
+          fhir,
+          elements: spec.elements && enabled.has('elements') ? new ElementRule(spec.elements) : undefined,
+          organized: organizedPart(organized, target),
+          attachments: target.list === 'output' ? attachments : undefined,
+          deletedAgainst: target.list === 'deleted' && enabled.has('deletedNotInOutput') ? keys : undefined,
+          fileLabel: `${target.list}[${target.index}]`,
+        },
+      });
+      ordinalBase += report.lines;
+      state.exchanges.push(report.exchange);
+      reports.push({ ...report, exchangeIndex: state.exchanges.length - 1 });
     }
+    try {
+      reportLateDuplicates(keys?.settle() ?? [], reports, bases, ctx.redactor.text.bind(ctx.redactor));
+    } catch (e) {
+      return finish('errored', `validateFiles: the duplicate check could not read back its keys from disk: ${(e as Error).message}`);
+    }
+    // A sampled file (--quick) may hide its last header: continuation links are judged on whole files only.
+    const readToEnd = (index: number): boolean => reports.some((r) => r.target.list === 'output' && r.target.index === index && r.status === 200 && r.error === undefined && !r.sampled);
+    organized?.finish(readToEnd);
+    const notes: string[] = [];
+    if (kinds.has('deletedNotInOutput') && keys === undefined) {
+      kinds.delete('deletedNotInOutput');
+      notes.push('organized output (outputOrganizedBy): deleted resources are not compared with the output');
+    }
+    if (attachments !== undefined && !state.signal.aborted) {
+      await dereferenceSample(attachments, { requiresAccessToken: manifest.requiresAccessToken, headers: manifest.requiresAccessToken ? ctx.headers : {} }, ctx, state);
+      // FILE-07 is judged only when the output holds Attachment URLs.
+      if (attachments.found === 0) {
+        kinds.delete('attachments');
+        notes.push('no Attachment.url (without data) in the output files: attachments not judged');
+      }
+    }
+    checks.push(...buildChecks(reports, kinds, ctx));
+    const broken = reports.find((r) => r.error !== undefined);
+    const verdict = rollUpChecks(checks);
+    if (broken?.error) return finish(verdict === 'failed' ? 'failed' : 'errored', broken.error);
+    if (state.signal.aborted) return finish('errored', 'aborted before every file was read');
+    if (manifest.skipped.length) notes.push(`not fetched: ${manifest.skipped.join('; ')}`);
+    return finish(verdict, notes.length ? notes.join('; ') : undefined);
+  };
+  try {
+    return await checkFiles();
+  } finally {
+    keys?.dispose();
   }
-  checks.push(...buildChecks(reports, kinds, ctx));
-  const broken = reports.find((r) => r.error !== undefined);
-  const verdict = rollUpChecks(checks);
-  if (broken?.error) return finish(verdict === 'failed' ? 'failed' : 'errored', broken.error);
-  if (state.signal.aborted) return finish('errored', 'aborted before every file was read');
-  if (manifest.skipped.length) notes.push(`not fetched: ${manifest.skipped.join('; ')}`);
-  return finish(verdict, notes.length ? notes.join('; ') : undefined);
 }
 
 function organizedPart(organized: OrganizedOutput | undefined, target: { list: string; index: number }): LineCheckContext['organized'] {
@@ -141,6 +154,20 @@ async function dereferenceSample(
       ? await dereferenceAttachment(item.url, { headers: authorized.headers, dispatcher: ctx.client.dispatcher, signal: state.signal, stallTimeoutMs: ctx.requestTimeoutMs ?? DEFAULT_STALL_MS, redact: ctx.redactor.text.bind(ctx.redactor) })
       : authorized.reason;
     if (problem !== undefined) item.log.add('attachments', `${item.where}: ${problem}`);
+  }
+}
+
+/**
+ * Duplicates found after the last file (the export's keys were on disk): each goes to the log of
+ * the file holding the later resource, in line order after those found at once.
+ */
+function reportLateDuplicates(late: readonly LateDuplicate[], reports: readonly IndexedReport[], bases: readonly { base: number; url: string }[], redact: (s: string) => string): void {
+  for (const { ordinal, earlier } of late) {
+    const i = reports.findIndex((r, k) => ordinal > (bases[k]?.base ?? 0) && ordinal <= (bases[k]?.base ?? 0) + r.lines);
+    const report = reports[i];
+    if (report === undefined) continue;
+    const line = ordinal - (bases[i]?.base ?? 0);
+    report.log.add('unique', `line ${line}: a resource with the same resourceType/id as ${locate(bases, earlier, redact)} (found after the last file: the export's keys were on disk)`);
   }
 }
 

@@ -160,9 +160,10 @@ function checkDeletions(ctx: LineCheckContext, output: ResourceKeySet, bundle: {
     const request = entry !== null && typeof entry === 'object' ? (entry as { request?: { method?: unknown; url?: unknown } }).request : undefined;
     if (request?.method !== 'DELETE' || typeof request.url !== 'string') continue;
     const key = deletedResourceKey(request.url);
-    const ordinal = key === undefined ? undefined : output.ordinalOfResource(key.type, key.id);
-    if (key !== undefined && ordinal !== undefined) {
+    if (key === undefined) continue;
+    // At once, or after the last file when the output's keys are on disk (resource-key-set.ts).
+    output.lookupResource(key.type, key.id, (ordinal) => {
       ctx.log.add('deletedNotInOutput', `line ${n}: ${key.type}/${key.id} is listed as deleted, but the output holds it (${ctx.locate(ordinal)})`);
-    }
+    });
   }
 }

@@ -6,7 +6,15 @@
  * while the table doubles). This is the only memory of NDJSON validation that grows with the
  * export: about 12 MB for the benchmark's 780,000 resources. Two different keys share a 64-bit
  * hash with negligible probability (about n^2 / 2^65: 3e-8 for a million resources).
+ *
+ * With `maxSlots` (the export's set: files-step.ts), the table never grows past that: the keys
+ * move to disk (key-spill.ts) and later ones are appended there, so memory stays flat whatever
+ * the export's size. A duplicate found there is reported by `settle`, after the last file, and a
+ * lookup (`lookupResource`) is answered then too.
  */
+import { SpilledKeys, type HashedKeyTable, type LateDuplicate } from './key-spill.js';
+
+export type { LateDuplicate } from './key-spill.js';
 
 const INITIAL_CAPACITY = 1 << 12;
 /** Grow when more than this share of the slots is used (linear probing stays short up to it). */
@@ -38,14 +46,40 @@ export function hashParts(first: string, second: string | undefined): [number, n
   return [a >>> 0, (b >>> 0) || 1];
 }
 
-export class ResourceKeySet {
-  private hi = new Uint32Array(INITIAL_CAPACITY);
-  private lo = new Uint32Array(INITIAL_CAPACITY);
-  private ordinal = new Uint32Array(INITIAL_CAPACITY);
-  private used = 0;
+export interface KeySetOptions {
+  /** Move the keys to disk rather than grow the table past this many slots (12 bytes each); default: never. */
+  maxSlots?: number;
+  /** Where the spill files go (default the system's temporary directory). */
+  spillDir?: string;
+}
 
+/** The export's key set (files-step.ts): 2^20 slots (12 MiB, 786,432 keys) in memory, the rest on disk. */
+export const EXPORT_KEY_SLOTS = 1 << 20;
+
+export class ResourceKeySet implements HashedKeyTable {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private ordinal: Uint32Array;
+  private used = 0;
+  private spill: SpilledKeys | undefined;
+
+  constructor(private readonly options: KeySetOptions = {}) {
+    // A power of two, at most maxSlots (with maxSlots 1, every key goes to disk).
+    let capacity = INITIAL_CAPACITY;
+    while (options.maxSlots !== undefined && capacity > 1 && capacity > options.maxSlots) capacity >>>= 1;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.ordinal = new Uint32Array(capacity);
+  }
+
+  /** Keys added and not found to be duplicates yet (on disk, duplicates are only told apart by `settle`). */
   get size(): number {
-    return this.used;
+    return this.used + (this.spill?.size ?? 0);
+  }
+
+  /** Have the keys moved to disk? */
+  get spilled(): boolean {
+    return this.spill !== undefined;
   }
 
   /**
@@ -72,7 +106,17 @@ export class ResourceKeySet {
    * line-batches.ts); returns the earlier ordinal on a duplicate, as `addResource` does.
    */
   addHashed(hi: number, lo: number, ordinal: number): number | undefined {
-    if (this.used + 1 > this.lo.length * MAX_LOAD) this.grow();
+    if (this.spill !== undefined) {
+      this.spill.add(hi, lo, ordinal);
+      return undefined;
+    }
+    if (this.used + 1 > this.lo.length * MAX_LOAD) {
+      if (this.options.maxSlots !== undefined && this.lo.length * 2 > this.options.maxSlots) {
+        this.moveToDisk();
+        return this.addHashed(hi, lo, ordinal);
+      }
+      this.grow();
+    }
     const slot = this.find(hi, lo);
     if (this.lo[slot] !== 0) return this.ordinal[slot];
     this.hi[slot] = hi;
@@ -82,11 +126,57 @@ export class ResourceKeySet {
     return undefined;
   }
 
-  /** The ordinal of the resource that added `type/id`, or undefined when none did (nothing is added). */
-  ordinalOfResource(type: string, id: string): number | undefined {
+  /**
+   * Calls `found` with the ordinal of the resource that added `type/id`, if one did (nothing is
+   * added): at once from memory, or from `settle` once the keys are on disk.
+   */
+  lookupResource(type: string, id: string, found: (ordinal: number) => void): void {
     const [h, l] = hashParts(type, id);
-    const slot = this.find(h, l);
+    if (this.spill !== undefined) {
+      this.spill.lookup(h, l, found);
+      return;
+    }
+    const ordinal = this.ordinalOfHashed(h, l);
+    if (ordinal !== undefined) found(ordinal);
+  }
+
+  /** The ordinal of the resource whose key hashed to (hi, lo), from memory (undefined when absent). */
+  ordinalOfHashed(hi: number, lo: number): number | undefined {
+    if (this.spill !== undefined) return undefined;
+    const slot = this.find(hi, lo);
     return this.lo[slot] !== 0 ? this.ordinal[slot] : undefined;
+  }
+
+  /**
+   * After the last key: the duplicates found on disk (none while the keys are in memory, where
+   * `add*` reported each at once), in ordinal order, and the queued lookups answered. The spill
+   * files are removed.
+   */
+  settle(): LateDuplicate[] {
+    const spill = this.spill;
+    if (spill === undefined) return [];
+    this.spill = undefined;
+    return spill.settle(() => new ResourceKeySet());
+  }
+
+  /** Remove the spill files, if any (the run stopped before `settle`). */
+  dispose(): void {
+    this.spill?.dispose();
+    this.spill = undefined;
+  }
+
+  /** The table reached `maxSlots`: its keys go to disk, where later ones follow. */
+  private moveToDisk(): void {
+    const spill = new SpilledKeys(this.options.spillDir);
+    for (let i = 0; i < this.lo.length; i++) {
+      const l = this.lo[i] ?? 0;
+      if (l !== 0) spill.add(this.hi[i] ?? 0, l, this.ordinal[i] ?? 0);
+    }
+    this.spill = spill;
+    this.hi = new Uint32Array(0);
+    this.lo = new Uint32Array(0);
+    this.ordinal = new Uint32Array(0);
+    this.used = 0;
   }
 
 

@@ -103,3 +103,29 @@ describe('Content-Encoding on the reference server (FILE-04)', () => {
     }
   });
 });
+
+describe('the duplicate and deleted checks with the export\'s keys on disk', () => {
+  const bundled = { jobDurationMs: 100, retryAfter: { form: 'seconds' as const, seconds: 0 } };
+  const run = (faults: string[], exportKeySlots = 1) => runBundled({ grep: ['payload.validate-output-files', 'manifest.since-deleted'], exportKeySlots, bundled: { ...bundled, faults } });
+  const failures = (outcome: Awaited<ReturnType<typeof runBundled>>['outcome'], requirement: string): string[] =>
+    outcome.kind === 'finished' ? outcome.run.scenarios.flatMap((s) => s.checks.filter((c) => c.requirement === requirement && !c.passed).map((c) => `${s.id}: ${c.actual}`)) : [];
+
+  it('passes the clean server: no duplicate or deleted resource is invented when every key goes to disk', async () => {
+    const { outcome, output } = await run([]);
+    expect(outcome.kind === 'finished' && outcome.run.scenarios.map((s) => `${s.id}: ${s.outcome}`), output).toEqual(['manifest.since-deleted: passed', 'payload.validate-output-files: passed']);
+  });
+
+  it('still catches a duplicate resource (FILE-05) and a deleted resource in the output (MAN-05), found after the last file, at the same lines', async () => {
+    const faults = ['duplicate-resource', 'deleted-also-in-output'];
+    const onDisk = await run(faults);
+    const inMemory = await run(faults, 1 << 20);
+    // The same verdicts at the same lines; on disk, the duplicate's name is not known (only its hash was kept).
+    const where = (text: string): string => text.replace(/http:\/\/127\.0\.0\.1:\d+\/_files\/[0-9a-f]+\//g, '');
+    expect(failures(inMemory.outcome, 'FILE-05').map(where), inMemory.output).toEqual(['payload.validate-output-files: line 11: Patient/p1 already appeared (line 1 of output-1.ndjson)']);
+    expect(failures(onDisk.outcome, 'FILE-05').map(where), onDisk.output).toEqual([
+      "payload.validate-output-files: line 11: a resource with the same resourceType/id as line 1 of output-1.ndjson (found after the last file: the export's keys were on disk)",
+    ]);
+    expect(failures(onDisk.outcome, 'MAN-05').map(where), onDisk.output).toEqual(failures(inMemory.outcome, 'MAN-05').map(where));
+    expect(failures(onDisk.outcome, 'MAN-05').map(where)).toEqual([expect.stringMatching(/^manifest\.since-deleted: line 1: Observation\/p1-obs0 is listed as deleted, but the output holds it \(line \d+ of output-2\.ndjson\)$/)]);
+  });
+});

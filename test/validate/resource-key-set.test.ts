@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResourceKeySet } from '../../src/validate/resource-key-set.js';
 
@@ -35,13 +38,77 @@ describe('ResourceKeySet.addResource', () => {
   });
 });
 
-describe('ResourceKeySet.ordinalOfResource', () => {
+describe('ResourceKeySet.lookupResource', () => {
   it('finds a key without adding it', () => {
     const keys = new ResourceKeySet();
     keys.addResource('Observation', 'p1-obs0', 31);
-    expect(keys.ordinalOfResource('Observation', 'p1-obs0')).toBe(31);
-    expect(keys.ordinalOfResource('Observation', 'p1-obs1')).toBeUndefined();
-    expect(keys.ordinalOfResource('Patient', 'p1-obs0')).toBeUndefined();
+    const found: string[] = [];
+    for (const [type, id] of [['Observation', 'p1-obs0'], ['Observation', 'p1-obs1'], ['Patient', 'p1-obs0']] as const) keys.lookupResource(type, id, (o) => found.push(`${type}/${id}=${o}`));
+    expect(found).toEqual(['Observation/p1-obs0=31']);
     expect(keys.size).toBe(1);
+  });
+});
+
+describe('ResourceKeySet past maxSlots (keys on disk)', () => {
+  /** Keys with repeats spread over the whole sequence, some of them first seen long before. */
+  const sequence = (n: number): string[] => Array.from({ length: n }, (_, i) => (i % 7 === 6 ? `Patient/p${(i * 31) % (i - 3)}` : `Patient/p${i}`));
+
+  it('finds exactly the duplicates an in-memory set finds: at once while in memory, by settle once on disk', () => {
+    const keys = sequence(20_000);
+    const reference = new ResourceKeySet();
+    const expected = keys.flatMap((k, i) => {
+      const earlier = reference.add(k, i + 1);
+      return earlier === undefined ? [] : [{ ordinal: i + 1, earlier }];
+    });
+    expect(expected.length).toBeGreaterThan(2000);
+    const parent = mkdtempSync(join(tmpdir(), 'keyset-test-'));
+    try {
+      const set = new ResourceKeySet({ maxSlots: 1024, spillDir: parent });
+      const atOnce = keys.flatMap((k, i) => {
+        const earlier = set.add(k, i + 1);
+        return earlier === undefined ? [] : [{ ordinal: i + 1, earlier }];
+      });
+      expect(set.spilled).toBe(true);
+      expect(readdirSync(parent)).toHaveLength(1);
+      // Found at once: only before the move to disk (768 keys fit in 1024 slots at 3/4 load).
+      expect(atOnce.length).toBeGreaterThan(0);
+      expect(atOnce.every((d) => d.ordinal <= 1000)).toBe(true);
+      const late = set.settle();
+      expect([...atOnce, ...late]).toEqual(expected);
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('answers lookups at once from memory, and in the order asked after settle once on disk', () => {
+    const inMemory = new ResourceKeySet({ maxSlots: 1 << 20 });
+    inMemory.addResource('Observation', 'o1', 5);
+    const now: number[] = [];
+    inMemory.lookupResource('Observation', 'o1', (o) => now.push(o));
+    inMemory.lookupResource('Observation', 'o2', (o) => now.push(o));
+    expect(now).toEqual([5]);
+
+    const onDisk = new ResourceKeySet({ maxSlots: 1 });
+    for (let i = 1; i <= 500; i++) expect(onDisk.addResource('Observation', `o${i}`, i)).toBeUndefined();
+    const answered: string[] = [];
+    for (const id of ['o400', 'nope', 'o3', 'o250']) onDisk.lookupResource('Observation', id, (o) => answered.push(`${id}=${o}`));
+    expect(answered).toEqual([]);
+    expect(onDisk.settle()).toEqual([]);
+    expect(answered).toEqual(['o400=400', 'o3=3', 'o250=250']);
+  });
+
+  it('removes its files when the run stops before settle', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'keyset-test-'));
+    try {
+      const set = new ResourceKeySet({ maxSlots: 1, spillDir: parent });
+      set.add('Patient/p1', 1);
+      expect(readdirSync(join(parent, readdirSync(parent)[0] ?? ''))).toHaveLength(64);
+      set.dispose();
+      expect(readdirSync(parent)).toEqual([]);
+      expect(set.settle()).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
