@@ -64,9 +64,9 @@ async function completeExport(baseUrl: string): Promise<{ files: FileTarget[]; t
   throw new Error('the export did not complete within 10 minutes');
 }
 
-/** Fetch every URL once in a child process, reading and dropping the bytes. */
+/** Fetch every URL once in a child process, reading and dropping the bytes (uncompressed, as the passes read them). */
 async function warmUpServer(urls: readonly string[]): Promise<void> {
-  const script = `(async () => { for (const url of process.argv.slice(1)) { const res = await fetch(url); if (!res.ok || !res.body) throw new Error(url + ' answered ' + res.status); for await (const chunk of res.body) void chunk; } })().catch((e) => { console.error(e.message); process.exit(1); });`;
+  const script = `(async () => { for (const url of process.argv.slice(1)) { const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } }); if (!res.ok || !res.body) throw new Error(url + ' answered ' + res.status); for await (const chunk of res.body) void chunk; } })().catch((e) => { console.error(e.message); process.exit(1); });`;
   await promisify(execFile)(process.execPath, ['-e', script, ...urls], { timeout: 600_000 });
 }
 

@@ -3,7 +3,8 @@
  * `application/fhir+ndjson`, gzip-compressed with `Content-Encoding: gzip` when the client
  * accepts it. `Accept` is optional and not needed (NDJSON is the only format).
  */
-import { gzipSync } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import type { RequestContext } from '../context.js';
 import { FHIR_NDJSON, PLAIN_JSON, sendError } from '../http-util.js';
 import { handleAttachment, isAttachmentName } from './attachments.js';
@@ -25,25 +26,48 @@ function findFile(ctx: RequestContext): ExportFile | undefined {
   return findExportFile(output, fileName);
 }
 
-function sendCompressed(ctx: RequestContext, body: string, contentType: string): void {
-  const gzipped = gzipSync(Buffer.from(body, 'utf8'));
+/**
+ * gzip-compressed, streamed through one gzip stream (chunked: the compressed length is not known
+ * in advance), so a file of any size is compressed in flat memory.
+ */
+function sendCompressed(ctx: RequestContext, lines: readonly string[], contentType: string): void {
   const { res } = ctx;
   res.statusCode = 200;
   res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
   res.setHeader('Vary', 'Accept-Encoding');
   // Fault FILE-04: the body is gzip-compressed but Content-Encoding does not say so.
   if (!ctx.state.config.faults.has('gzip-without-content-encoding')) res.setHeader('Content-Encoding', 'gzip');
-  res.setHeader('Content-Length', gzipped.length);
-  res.end(gzipped);
+  const gzip = createGzip();
+  gzip.pipe(res);
+  res.once('close', () => gzip.destroy());
+  pumpLines(lines, gzip, () => res.destroyed);
 }
 
 /** Lines per write when streaming a file. */
 const LINES_PER_WRITE = 512;
 
 /**
- * Streams the lines in batches with backpressure and an exact Content-Length, so a file of any
- * size is served in flat memory (one big string would also hit V8's string-length limit).
+ * Writes the lines in batches with backpressure, then ends `out`: a file of any size is served
+ * in flat memory (one big string would also hit V8's string-length limit, 512 MiB).
  */
+function pumpLines(lines: readonly string[], out: Writable, gone: () => boolean): void {
+  let next = 0;
+  const pump = (): void => {
+    while (next < lines.length && !gone()) {
+      const end = Math.min(lines.length, next + LINES_PER_WRITE);
+      const more = out.write(renderNdjson(lines.slice(next, end)));
+      next = end;
+      if (!more) {
+        out.once('drain', pump);
+        return;
+      }
+    }
+    out.end();
+  };
+  pump();
+}
+
+/** Uncompressed, with an exact Content-Length. */
 function sendLines(ctx: RequestContext, lines: readonly string[], contentType: string): void {
   const { res } = ctx;
   let length = 0;
@@ -52,20 +76,7 @@ function sendLines(ctx: RequestContext, lines: readonly string[], contentType: s
   res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
   res.setHeader('Vary', 'Accept-Encoding');
   res.setHeader('Content-Length', length);
-  let next = 0;
-  const pump = (): void => {
-    while (next < lines.length && !res.destroyed) {
-      const end = Math.min(lines.length, next + LINES_PER_WRITE);
-      const more = res.write(renderNdjson(lines.slice(next, end)));
-      next = end;
-      if (!more) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end();
-  };
-  pump();
+  pumpLines(lines, res, () => res.destroyed);
 }
 
 export function handleFile(ctx: RequestContext): void {
@@ -87,6 +98,6 @@ export function handleFile(ctx: RequestContext): void {
   }
   // Fault FILE-01: NDJSON served with the wrong media type.
   const contentType = faults.has('file-wrong-content-type') ? PLAIN_JSON : FHIR_NDJSON;
-  if (acceptsGzip(ctx.req.headers['accept-encoding'])) sendCompressed(ctx, renderNdjson(file.lines), contentType);
+  if (acceptsGzip(ctx.req.headers['accept-encoding'])) sendCompressed(ctx, file.lines, contentType);
   else sendLines(ctx, file.lines, contentType);
 }
