@@ -3,13 +3,12 @@
  * a 64-bit hash (two independent 32-bit FNV-1a hashes) with the ordinal of the resource that
  * first had it, in an open-addressing table of typed arrays (12 bytes a slot, at most three
  * quarters full: 16 to 32 bytes per resource, whatever the line length, and half as much again
- * while the table doubles). This is the only memory of NDJSON validation that grows with the
- * export: about 12 MB for the benchmark's 780,000 resources. Two different keys share a 64-bit
- * hash with negligible probability (about n^2 / 2^65: 3e-8 for a million resources).
+ * while the table doubles): about 12 MB for 780,000 resources. Two different keys share a
+ * 64-bit hash with negligible probability (about n^2 / 2^65: 3e-8 for a million resources).
  *
  * With `maxSlots` (the export's set: files-step.ts), the table never grows past that: the keys
- * move to disk (key-spill.ts) and later ones are appended there, so memory stays flat whatever
- * the export's size. A duplicate found there is reported by `settle`, after the last file, and a
+ * move to disk (key-spill.ts) and later ones are appended there, so the one part of NDJSON
+ * validation that grew with the export stays flat whatever its size. A duplicate found there is reported by `settle`, after the last file, and a
  * lookup (`lookupResource`) is answered then too.
  */
 import { SpilledKeys, type HashedKeyTable, type LateDuplicate } from './key-spill.js';
@@ -53,8 +52,12 @@ export interface KeySetOptions {
   spillDir?: string;
 }
 
-/** The export's key set (files-step.ts): 2^20 slots (12 MiB, 786,432 keys) in memory, the rest on disk. */
-export const EXPORT_KEY_SLOTS = 1 << 20;
+/**
+ * The export's key set (files-step.ts): 2^18 slots (3 MiB, 196,608 keys) in memory, the rest on
+ * disk. 2^20 cost the 300 MB benchmark 12 MiB, and 18 MiB while the table doubled, for nothing
+ * but naming a duplicate in its message (one found on disk is named by its lines only).
+ */
+export const EXPORT_KEY_SLOTS = 1 << 18;
 
 export class ResourceKeySet implements HashedKeyTable {
   private hi: Uint32Array;
