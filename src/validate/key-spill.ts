@@ -96,7 +96,8 @@ export class SpilledKeys {
       for (let p = 0; p < PARTITIONS; p++) {
         this.flush(p);
         const bytes = readFileSync(join(this.dir, `${p}.keys`));
-        const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+        // Written and read as native 32-bit words; a Buffer from the pool is copied if misaligned.
+        const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : new Uint32Array(Uint8Array.from(bytes).buffer);
         // Entries are in the order they were added; keys spilled from memory come first and are
         // unique, later ones are in ordinal order: the first holder of a key is its first entry.
         const first = newTable();
