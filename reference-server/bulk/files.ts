@@ -67,11 +67,23 @@ function pumpLines(lines: readonly string[], out: Writable, gone: () => boolean)
   pump();
 }
 
+/** Byte length of a file's body, computed once per file (its lines never change once built). */
+const bodyLengths = new WeakMap<readonly string[], number>();
+
+function bodyLength(lines: readonly string[]): number {
+  let length = bodyLengths.get(lines);
+  if (length === undefined) {
+    length = 0;
+    for (const line of lines) length += Buffer.byteLength(line, 'utf8') + 1;
+    bodyLengths.set(lines, length);
+  }
+  return length;
+}
+
 /** Uncompressed, with an exact Content-Length. */
 function sendLines(ctx: RequestContext, lines: readonly string[], contentType: string): void {
   const { res } = ctx;
-  let length = 0;
-  for (const line of lines) length += Buffer.byteLength(line, 'utf8') + 1;
+  const length = bodyLength(lines);
   res.statusCode = 200;
   res.setHeader('Content-Type', `${contentType}; charset=utf-8`);
   res.setHeader('Vary', 'Accept-Encoding');
