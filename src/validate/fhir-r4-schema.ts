@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { defaultGeneratedDir, type GeneratedIndex } from './fhir-r4-codegen.js';
+import { defaultGeneratedDir, type GeneratedIndex } from './fhir-r4-generated.js';
 import { formatSchemaErrors } from './schema-problems.js';
 
 export type ResourceVerdict = { ok: true } | { ok: false; problems: string[] };
